@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Text;
+
+namespace StreamMI.Engine.Discretisation;
+
+/// <summary>
+/// Gives each distinct value of a categorical variable a level number: exact levels for the
+/// first <see cref="ExactLevelCap"/> distinct values, then a fixed number of hashed buckets.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Memory is bounded whatever the input: at most <see cref="ExactLevelCap"/> values are stored,
+/// and a table over this encoder never has more than <see cref="Capacity"/> rows. Hashing a value
+/// into a bucket computes the exact MI of the bucketed variable, which is never more than the MI
+/// of the raw one; the information lost is that of the values told apart only by their bucket.
+/// </para>
+/// <para>
+/// Known shortcoming: exact levels go to the first distinct values seen, not to the most frequent
+/// ones. On a stream whose frequent values first appear after the cap is reached, those values
+/// share hashed buckets while rare early values keep exact levels, and the reported MI is lower
+/// than it would be with frequency-aware slots. <see cref="IsCapped"/> tells when this can happen.
+/// </para>
+/// <para>
+/// Threads: <see cref="Encode"/> may be called from any number of threads. Lookups of known
+/// values take no lock; adding a new exact level takes a short lock, which only happens
+/// <see cref="ExactLevelCap"/> times in the encoder's life.
+/// </para>
+/// </remarks>
+public sealed class CategoricalEncoder
+{
+    private readonly ConcurrentDictionary<byte[], int> _levels;
+    private readonly ConcurrentDictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly string?[] _names;
+    private readonly Lock _gate = new();
+    private readonly ulong _seed;
+    private int _exactLevels;
+    private volatile bool _full;
+    private volatile bool _capped;
+
+    /// <summary>Creates an encoder.</summary>
+    public CategoricalEncoder(int exactLevelCap = 4096, int tailBuckets = 256, ulong hashSeed = 0)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(exactLevelCap);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tailBuckets);
+
+        ExactLevelCap = exactLevelCap;
+        TailBuckets = tailBuckets;
+        _seed = hashSeed;
+        _levels = new ConcurrentDictionary<byte[], int>(ByteArrayComparer.Instance);
+        _lookup = _levels.GetAlternateLookup<ReadOnlySpan<byte>>();
+        _names = new string?[1 + exactLevelCap];
+        _names[Levels.Missing] = Levels.MissingName;
+    }
+
+    /// <summary>Distinct values that get a level of their own.</summary>
+    public int ExactLevelCap { get; }
+
+    /// <summary>Buckets shared by the values beyond the cap.</summary>
+    public int TailBuckets { get; }
+
+    /// <summary>Level numbers in use at most: missing, exact levels and buckets.</summary>
+    public int Capacity => 1 + ExactLevelCap + TailBuckets;
+
+    /// <summary>Exact levels assigned so far.</summary>
+    public int ExactLevels => Volatile.Read(ref _exactLevels);
+
+    /// <summary>True once a value has gone to a hashed bucket.</summary>
+    public bool IsCapped => _capped;
+
+    /// <summary>The seed of the bucket hash; the same seed must be used by a reference window.</summary>
+    public ulong HashSeed => _seed;
+
+    /// <summary>The level of a raw value given as UTF-8 bytes.</summary>
+    public int Encode(ReadOnlySpan<byte> utf8)
+    {
+        if (_lookup.TryGetValue(utf8, out var level))
+        {
+            return level;
+        }
+
+        return _full ? Bucket(utf8) : Add(utf8);
+    }
+
+    /// <summary>The value a level stands for, for reports.</summary>
+    public string LevelName(int level)
+    {
+        if (level <= ExactLevelCap)
+        {
+            return Volatile.Read(ref _names[level]) ?? $"(level {level})";
+        }
+
+        return $"(hashed bucket {level - ExactLevelCap - 1})";
+    }
+
+    /// <summary>The exact values in level order, for saving a dictionary with a reference.</summary>
+    public IReadOnlyList<string> ExactValues()
+    {
+        var count = ExactLevels;
+        var values = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = _names[i + 1] ?? string.Empty;
+        }
+
+        return values;
+    }
+
+    private int Add(ReadOnlySpan<byte> utf8)
+    {
+        lock (_gate)
+        {
+            if (_lookup.TryGetValue(utf8, out var level))
+            {
+                return level;
+            }
+
+            if (_exactLevels == ExactLevelCap)
+            {
+                _full = true;
+                return Bucket(utf8);
+            }
+
+            level = _exactLevels + 1;
+            Volatile.Write(ref _names[level], Encoding.UTF8.GetString(utf8));
+            _lookup.TryAdd(utf8, level);
+            Volatile.Write(ref _exactLevels, level);
+            return level;
+        }
+    }
+
+    private int Bucket(ReadOnlySpan<byte> utf8)
+    {
+        _capped = true;
+        var bucket = (int)(StableHash.Hash(utf8, _seed) % (ulong)TailBuckets);
+        return 1 + ExactLevelCap + bucket;
+    }
+}
