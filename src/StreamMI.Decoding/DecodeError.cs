@@ -9,11 +9,12 @@ public enum DecodeError
     /// <summary>The record was decoded.</summary>
     None,
 
-    /// <summary>The bytes are not one well-formed JSON value (truncated, bad token, trailing
-    /// content after the value).</summary>
+    /// <summary>The bytes are not one well-formed JSON value (truncated, bad token,
+    /// trailing content after the value).</summary>
     MalformedJson,
 
-    /// <summary>The bytes are not valid UTF-8, or a JSON escape names a lone surrogate.</summary>
+    /// <summary>The bytes are not valid UTF-8, or a JSON escape names a lone
+    /// surrogate.</summary>
     InvalidUtf8,
 
     /// <summary>Well-formed JSON whose top-level value is not an object.</summary>

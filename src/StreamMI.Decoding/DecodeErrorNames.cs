@@ -1,12 +1,13 @@
 namespace StreamMI.Decoding;
 
 /// <summary>
-/// The stable snake_case reason name of each <see cref="DecodeError"/>. These names appear in
-/// output and metric attributes, so they never change once published.
+/// The stable snake_case reason name of each <see cref="DecodeError"/>. These names appear
+/// in output and metric attributes, so they never change once published.
 /// </summary>
 public static class DecodeErrorNames
 {
-    /// <summary>Every error except <see cref="DecodeError.None"/>, in declaration order.</summary>
+    /// <summary>Every error except <see cref="DecodeError.None"/>, in declaration
+    /// order.</summary>
     public static IReadOnlyList<DecodeError> AllErrors { get; } =
     [
         DecodeError.MalformedJson,
@@ -18,7 +19,8 @@ public static class DecodeErrorNames
         DecodeError.WrongFieldCount,
     ];
 
-    /// <summary>The reason name, e.g. <c>malformed_json</c>; <c>none</c> for success.</summary>
+    /// <summary>The reason name, e.g. <c>malformed_json</c>; <c>none</c> for
+    /// success.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not a defined member.
     /// </exception>
     public static string ToReasonName(this DecodeError error) => error switch

@@ -10,8 +10,8 @@ namespace StreamMI.Decoding;
 /// most once per record; a field the record does not contain is simply not reported.
 /// </para>
 /// <para>
-/// The spans are views into the decoder's input or into a scratch buffer the decoder reuses:
-/// they are valid only for the duration of the call. Copy what must outlive it.
+/// The spans are views into the decoder's input or into a scratch buffer the decoder
+/// reuses: they are valid only for the duration of the call. Copy what must outlive it.
 /// </para>
 /// <para>
 /// When a decoder returns an error other than <see cref="DecodeError.None"/>, the sink may

@@ -11,31 +11,32 @@ namespace StreamMI.Decoding.Csv;
 /// <remarks>
 /// <para>
 /// Accepted: an optional UTF-8 byte order mark; rows ended by CRLF, LF or a lone CR; a last
-/// row with no line break; fields enclosed in double quotes, inside which the delimiter, CR,
-/// LF and doubled quotes (<c>""</c> for one quote) are plain text. Empty lines are skipped,
-/// which means that in a file with a single column an empty value must be written as
-/// <c>""</c>, or its row disappears. A quote in the middle of an unquoted field is kept as
-/// text rather than rejected.
+/// row with no line break; fields enclosed in double quotes, inside which the delimiter,
+/// CR, LF and doubled quotes (<c>""</c> for one quote) are plain text. Empty lines are
+/// skipped, which means that in a file with a single column an empty value must be written
+/// as <c>""</c>, or its row disappears. A quote in the middle of an unquoted field is kept
+/// as text rather than rejected.
 /// </para>
 /// <para>
-/// Bad rows do not stop the reader and nothing is thrown for bad data: a row whose field count
-/// differs from the header's is returned with <see cref="DecodeError.WrongFieldCount"/> (its
-/// fields still readable), and a row with an unterminated quote or with text after a closing
-/// quote with <see cref="DecodeError.MalformedCsvRow"/>. A row longer than
+/// Bad rows do not stop the reader and nothing is thrown for bad data: a row whose field
+/// count differs from the header's is returned with
+/// <see cref="DecodeError.WrongFieldCount"/> (its fields still readable), and a row with an
+/// unterminated quote or with text after a closing quote with
+/// <see cref="DecodeError.MalformedCsvRow"/>. A row longer than
 /// <see cref="CsvReaderOptions.MaxRowBytes"/> is returned with
 /// <see cref="DecodeError.Oversized"/>, and only that many bytes of it are ever buffered.
 /// </para>
 /// <para>
 /// After a malformed row, and after an oversized row whose end was not in sight, reading
-/// resumes at the first line break after the start of the bad row, whether or not that break
-/// lay inside quotes. This recovers the rows after a stray quote, which would otherwise
-/// swallow the rest of the file; the price is that when a genuinely quoted multi-line field
-/// is the cause, the remainder of that record is read as rows of its own and is then usually
-/// reported as wrong field counts or malformed.
+/// resumes at the first line break after the start of the bad row, whether or not that
+/// break lay inside quotes. This recovers the rows after a stray quote, which would
+/// otherwise swallow the rest of the file; the price is that when a genuinely quoted
+/// multi-line field is the cause, the remainder of that record is read as rows of its own
+/// and is then usually reported as wrong field counts or malformed.
 /// </para>
 /// <para>
-/// Reads are synchronous; exceptions of the stream itself (an I/O failure) propagate.
-/// An instance is not safe for concurrent use.
+/// Reads are synchronous; exceptions of the stream itself (an I/O failure) propagate. An
+/// instance is not safe for concurrent use.
 /// </para>
 /// </remarks>
 public sealed class CsvReader : IDisposable
@@ -95,7 +96,10 @@ public sealed class CsvReader : IDisposable
 
     /// <summary>Creates a reader over <paramref name="stream"/>, which it disposes unless
     /// <paramref name="leaveOpen"/> is true.</summary>
-    public CsvReader(Stream stream, CsvReaderOptions? options = null, bool leaveOpen = false)
+    public CsvReader(
+        Stream stream,
+        CsvReaderOptions? options = null,
+        bool leaveOpen = false)
     {
         ArgumentNullException.ThrowIfNull(stream);
         _options = options ?? CsvReaderOptions.Default;
@@ -119,8 +123,9 @@ public sealed class CsvReader : IDisposable
         }
     }
 
-    /// <summary>Why the header row could not be read, or <see cref="DecodeError.None"/>. When
-    /// it is bad, the first good data row fixes the expected field count instead.</summary>
+    /// <summary>Why the header row could not be read, or <see cref="DecodeError.None"/>.
+    /// When it is bad, the first good data row fixes the expected field count
+    /// instead.</summary>
     public DecodeError HeaderError
     {
         get
@@ -272,7 +277,8 @@ public sealed class CsvReader : IDisposable
             error = DecodeError.None;
             if (row.ContentEnd - _rowStart > _options.MaxRowBytes)
             {
-                // The whole row is in sight, so skip exactly it rather than to the next line.
+                // The whole row is in sight, so skip exactly it rather than to the next
+                // line.
                 error = DecodeError.Oversized;
                 _fieldCount = 0;
             }
@@ -383,7 +389,7 @@ public sealed class CsvReader : IDisposable
             // One byte beyond the limit is enough to see whether a row of exactly
             // MaxRowBytes ends there.
             long grown = Math.Min(_buffer.Length * 2L, _options.MaxRowBytes + 1L);
-            Debug.Assert(grown > _buffer.Length, "an oversized row is rejected before growth");
+            Debug.Assert(grown > _buffer.Length, "an oversized row never grows the buffer");
             Array.Resize(ref _buffer, (int)grown);
         }
     }
@@ -409,14 +415,16 @@ public sealed class CsvReader : IDisposable
                     int found = data[quoteAt..].IndexOf(Quote);
                     if (found < 0)
                     {
-                        return _endOfStream ? ParseOutcome.Malformed : ParseOutcome.NeedMore;
+                        return _endOfStream
+                            ? ParseOutcome.Malformed
+                            : ParseOutcome.NeedMore;
                     }
 
                     quoteAt += found;
                     if (quoteAt + 1 == data.Length && !_endOfStream)
                     {
-                        // Whether this quote closes the field or starts a "" pair depends on
-                        // the byte not yet read.
+                        // Whether this quote closes the field or starts a "" pair depends
+                        // on the byte not yet read.
                         return ParseOutcome.NeedMore;
                     }
 
@@ -461,7 +469,8 @@ public sealed class CsvReader : IDisposable
                     }
 
                     AddField(pos, data.Length - pos, quoted: false, escapedQuotes: false);
-                    row = new RowExtent(data.Length, data.Length, lineBreaks, EndsWithCr: false);
+                    row = new RowExtent(
+                        data.Length, data.Length, lineBreaks, EndsWithCr: false);
                     return ParseOutcome.Complete;
                 }
 
@@ -552,5 +561,9 @@ public sealed class CsvReader : IDisposable
     }
 
     // ContentEnd: where the row's text ends; End: past its line break.
-    private readonly record struct RowExtent(int ContentEnd, int End, int LineBreaks, bool EndsWithCr);
+    private readonly record struct RowExtent(
+        int ContentEnd,
+        int End,
+        int LineBreaks,
+        bool EndsWithCr);
 }

@@ -12,8 +12,8 @@ public sealed class CsvReaderOptions
     /// <summary>The options used when none are given.</summary>
     public static CsvReaderOptions Default { get; } = new();
 
-    /// <summary>The field separator; a comma unless changed. Must be an ASCII byte other than
-    /// a quote, CR or LF.</summary>
+    /// <summary>The field separator; a comma unless changed. Must be an ASCII byte other
+    /// than a quote, CR or LF.</summary>
     public byte Delimiter { get; init; } = (byte)',';
 
     /// <summary>Whether the first non-empty row names the columns. When false, every row is
@@ -34,7 +34,9 @@ public sealed class CsvReaderOptions
         if (Delimiter is (byte)'"' or (byte)'\r' or (byte)'\n' or >= 0x80)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(Delimiter), Delimiter, "The delimiter must be ASCII and not a quote, CR or LF.");
+                nameof(Delimiter),
+                Delimiter,
+                "The delimiter must be ASCII and not a quote, CR or LF.");
         }
 
         if (MaxRowBytes < 1)
@@ -46,7 +48,9 @@ public sealed class CsvReaderOptions
         if (BufferBytes < 16)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(BufferBytes), BufferBytes, "The buffer must hold at least 16 bytes.");
+                nameof(BufferBytes),
+                BufferBytes,
+                "The buffer must hold at least 16 bytes.");
         }
     }
 }

@@ -7,9 +7,10 @@ namespace StreamMI.Decoding.Csv;
 /// input feed the same sink: field <c>i</c> of the sink is column <c>ColumnIndexes[i]</c>.
 /// </summary>
 /// <remarks>
-/// An empty field, quoted (<c>""</c>) or not, is reported as <see cref="IFieldSink.OnNull"/>;
-/// any other field as <see cref="IFieldSink.OnText"/>, never as a number or a boolean: CSV
-/// has no types, and the sink decides what the text means.
+/// An empty field, quoted (<c>""</c>) or not, is reported as
+/// <see cref="IFieldSink.OnNull"/>; any other field as <see cref="IFieldSink.OnText"/>,
+/// never as a number or a boolean: CSV has no types, and the sink decides what the text
+/// means.
 /// </remarks>
 public sealed class CsvRecordDecoder
 {
@@ -35,8 +36,9 @@ public sealed class CsvRecordDecoder
     /// <summary>The column read for each field.</summary>
     public IReadOnlyList<int> ColumnIndexes => _columns;
 
-    /// <summary>Creates a decoder for the columns named <paramref name="columnNames"/>, looked
-    /// up in <paramref name="header"/> (ordinal, first match when a name repeats).</summary>
+    /// <summary>Creates a decoder for the columns named <paramref name="columnNames"/>,
+    /// looked up in <paramref name="header"/> (ordinal, first match when a name
+    /// repeats).</summary>
     /// <exception cref="ArgumentException">A name is not in the header.</exception>
     public static CsvRecordDecoder ForColumns(
         IReadOnlyList<string> header,
@@ -52,7 +54,8 @@ public sealed class CsvRecordDecoder
             if (indexes[i] < 0)
             {
                 throw new ArgumentException(
-                    $"Column '{columnNames[i]}' is not in the header.", nameof(columnNames));
+                    $"Column '{columnNames[i]}' is not in the header.",
+                    nameof(columnNames));
             }
         }
 
@@ -62,8 +65,9 @@ public sealed class CsvRecordDecoder
     /// <summary>
     /// Reports the chosen columns of <paramref name="row"/>. A row that carries an error
     /// reports nothing and returns that error; a row too short for a chosen column returns
-    /// <see cref="DecodeError.WrongFieldCount"/>, and one whose chosen columns are not valid
-    /// UTF-8 returns <see cref="DecodeError.InvalidUtf8"/>, both before anything is reported.
+    /// <see cref="DecodeError.WrongFieldCount"/>, and one whose chosen columns are not
+    /// valid UTF-8 returns <see cref="DecodeError.InvalidUtf8"/>, both before anything is
+    /// reported.
     /// </summary>
     public DecodeError Decode(CsvRow row, IFieldSink sink)
     {

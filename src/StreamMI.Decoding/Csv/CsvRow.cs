@@ -27,8 +27,8 @@ public readonly ref struct CsvRow
 
     /// <summary><see cref="DecodeError.None"/> for a good row. For
     /// <see cref="DecodeError.WrongFieldCount"/> the fields are still readable; for
-    /// <see cref="DecodeError.MalformedCsvRow"/> and <see cref="DecodeError.Oversized"/> the
-    /// row has no fields.</summary>
+    /// <see cref="DecodeError.MalformedCsvRow"/> and <see cref="DecodeError.Oversized"/>
+    /// the row has no fields.</summary>
     public DecodeError Error { get; }
 
     /// <summary>The number of fields in the row.</summary>

@@ -6,7 +6,8 @@ namespace StreamMI.Decoding.Json;
 /// </summary>
 public sealed class JsonDecoderLimits
 {
-    /// <summary>One mebibyte: far above ordinary events, small enough to bound the work.</summary>
+    /// <summary>One mebibyte: far above ordinary events, small enough to bound the
+    /// work.</summary>
     public const int DefaultMaxBytes = 1 << 20;
 
     /// <summary>The same default as System.Text.Json.</summary>
@@ -19,8 +20,9 @@ public sealed class JsonDecoderLimits
     /// <see cref="DecodeError.Oversized"/>. At least 2.</summary>
     public int MaxBytes { get; init; } = DefaultMaxBytes;
 
-    /// <summary>Deepest accepted nesting of objects and arrays, the top-level object counting
-    /// as depth 1; deeper is <see cref="DecodeError.TooDeep"/>. Between 1 and 1000.</summary>
+    /// <summary>Deepest accepted nesting of objects and arrays, the top-level object
+    /// counting as depth 1; deeper is <see cref="DecodeError.TooDeep"/>. Between 1 and
+    /// 1000.</summary>
     public int MaxDepth { get; init; } = DefaultMaxDepth;
 
     internal void Validate()
@@ -34,7 +36,9 @@ public sealed class JsonDecoderLimits
         if (MaxDepth is < 1 or > 1000)
         {
             throw new ArgumentOutOfRangeException(
-                nameof(MaxDepth), MaxDepth, "The maximum depth must lie between 1 and 1000.");
+                nameof(MaxDepth),
+                MaxDepth,
+                "The maximum depth must lie between 1 and 1000.");
         }
     }
 }

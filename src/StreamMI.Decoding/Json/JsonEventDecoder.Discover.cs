@@ -7,16 +7,16 @@ namespace StreamMI.Decoding.Json;
 public sealed partial class JsonEventDecoder
 {
     /// <summary>
-    /// Adds to <paramref name="leafPaths"/> the dotted path of every leaf value of one sample
-    /// object that it does not already hold, in document order. Feeding many samples into one
-    /// collection gives the union of their fields.
+    /// Adds to <paramref name="leafPaths"/> the dotted path of every leaf value of one
+    /// sample object that it does not already hold, in document order. Feeding many samples
+    /// into one collection gives the union of their fields.
     /// </summary>
     /// <remarks>
     /// A leaf is a value that is not an object with addressable members: a scalar, an array
     /// (arrays are not walked), an empty object, or an object whose every property name
-    /// contains a dot or is empty. Properties whose names contain a dot or are empty cannot be
-    /// addressed by a path and are left out. This runs once per sample, not per event, and
-    /// allocates freely.
+    /// contains a dot or is empty. Properties whose names contain a dot or are empty cannot
+    /// be addressed by a path and are left out. This runs once per sample, not per event,
+    /// and allocates freely.
     /// </remarks>
     /// <returns><see cref="DecodeError.None"/>, or why the sample could not be read; on an
     /// error some paths of the sample may already have been added.</returns>
@@ -55,7 +55,8 @@ public sealed partial class JsonEventDecoder
                 return probe.Decode(utf8Json, NullSink.Instance);
             }
 
-            var error = WalkObject(ref reader, prefix: null, leafPaths, limits.MaxDepth, out _);
+            var error = WalkObject(
+                ref reader, prefix: null, leafPaths, limits.MaxDepth, out _);
             if (error != DecodeError.None)
             {
                 return error;
@@ -75,7 +76,8 @@ public sealed partial class JsonEventDecoder
         }
     }
 
-    // Walks the object the reader stands on, adding leaf paths; leaves the reader on its end.
+    // Walks the object the reader stands on, adding leaf paths; leaves the reader on its
+    // end.
     private static DecodeError WalkObject(
         ref Utf8JsonReader reader,
         string? prefix,
@@ -87,7 +89,8 @@ public sealed partial class JsonEventDecoder
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             string name = reader.GetString()!;
-            bool addressable = name.Length > 0 && !name.Contains('.', StringComparison.Ordinal);
+            bool addressable =
+                name.Length > 0 && !name.Contains('.', StringComparison.Ordinal);
             string path = prefix is null ? name : prefix + "." + name;
             hadAddressableMember |= addressable;
 
@@ -105,7 +108,8 @@ public sealed partial class JsonEventDecoder
 
             if (token == JsonTokenType.StartObject && addressable)
             {
-                var error = WalkObject(ref reader, path, leafPaths, maxDepth, out bool inner);
+                var error = WalkObject(
+                    ref reader, path, leafPaths, maxDepth, out bool inner);
                 if (error != DecodeError.None)
                 {
                     return error;

@@ -11,18 +11,19 @@ namespace StreamMI.Decoding.Json;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A field path is a dotted list of property names, <c>user.country</c> meaning the property
-/// <c>country</c> of the object held by the top-level property <c>user</c>. Only objects are
-/// walked: an element of an array cannot be addressed, and a property name that itself
-/// contains a dot, or is empty, cannot be addressed either.
+/// A field path is a dotted list of property names, <c>user.country</c> meaning the
+/// property <c>country</c> of the object held by the top-level property <c>user</c>. Only
+/// objects are walked: an element of an array cannot be addressed, and a property name that
+/// itself contains a dot, or is empty, cannot be addressed either.
 /// </para>
 /// <para>
-/// Values: a string arrives through <see cref="IFieldSink.OnText"/> unescaped; a number through
-/// <see cref="IFieldSink.OnNumber"/> with its token text; <c>true</c>/<c>false</c> and
-/// <c>null</c> through their own callbacks. When the value at a requested path is an object
-/// or an array, it arrives through <see cref="IFieldSink.OnText"/> as the raw JSON text of
-/// that value, exactly as it appeared in the input (whitespace and escapes kept). A path may
-/// be requested together with paths below it (<c>user</c> and <c>user.country</c>).
+/// Values: a string arrives through <see cref="IFieldSink.OnText"/> unescaped; a number
+/// through <see cref="IFieldSink.OnNumber"/> with its token text; <c>true</c>/<c>false</c>
+/// and <c>null</c> through their own callbacks. When the value at a requested path is an
+/// object or an array, it arrives through <see cref="IFieldSink.OnText"/> as the raw JSON
+/// text of that value, exactly as it appeared in the input (whitespace and escapes kept). A
+/// path may be requested together with paths below it (<c>user</c> and
+/// <c>user.country</c>).
 /// </para>
 /// <para>
 /// Duplicate property names: each requested field is reported from its first occurrence in
@@ -35,9 +36,9 @@ namespace StreamMI.Decoding.Json;
 /// </para>
 /// <para>
 /// A string escape naming a lone UTF-16 surrogate (<c>"\ud800"</c>) is reported as
-/// <see cref="DecodeError.InvalidUtf8"/> only when it lies in a requested string value or in
-/// a property name on a requested path; elsewhere it is passed over, because skipped text is
-/// never unescaped.
+/// <see cref="DecodeError.InvalidUtf8"/> only when it lies in a requested string value or
+/// in a property name on a requested path; elsewhere it is passed over, because skipped
+/// text is never unescaped.
 /// </para>
 /// <para>An instance keeps scratch state between calls and is not safe for concurrent use:
 /// give each consuming thread its own.</para>
@@ -69,11 +70,13 @@ public sealed partial class JsonEventDecoder
     // the caller instead of being taken for malformed input.
     private bool _inSink;
 
-    /// <summary>Creates a decoder for <paramref name="fieldPaths"/>; the index reported for a
-    /// field is its position in this list.</summary>
-    /// <exception cref="ArgumentException">A path is empty, has an empty segment, or is listed
-    /// twice.</exception>
-    public JsonEventDecoder(IReadOnlyList<string> fieldPaths, JsonDecoderLimits? limits = null)
+    /// <summary>Creates a decoder for <paramref name="fieldPaths"/>; the index reported for
+    /// a field is its position in this list.</summary>
+    /// <exception cref="ArgumentException">A path is empty, has an empty segment, or is
+    /// listed twice.</exception>
+    public JsonEventDecoder(
+        IReadOnlyList<string> fieldPaths,
+        JsonDecoderLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(fieldPaths);
         _limits = limits ?? JsonDecoderLimits.Default;
@@ -113,8 +116,8 @@ public sealed partial class JsonEventDecoder
         _openNodes = new JsonPathNode[_root.Height + 1];
         _openStarts = new int[_root.Height + 1];
 
-        // The reader's own depth check sits one level above ours, so ours always fires first
-        // and the two failures stay distinguishable.
+        // The reader's own depth check sits one level above ours, so ours always fires
+        // first and the two failures stay distinguishable.
         _readerOptions = new JsonReaderOptions
         {
             MaxDepth = _limits.MaxDepth + 1,
@@ -130,8 +133,9 @@ public sealed partial class JsonEventDecoder
     public JsonDecoderLimits Limits => _limits;
 
     /// <summary>
-    /// Decodes one event, which must be a single JSON object, reporting each requested field
-    /// it contains. Never throws for bad input; exceptions thrown by the sink propagate.
+    /// Decodes one event, which must be a single JSON object, reporting each requested
+    /// field it contains. Never throws for bad input; exceptions thrown by the sink
+    /// propagate.
     /// </summary>
     public DecodeError Decode(ReadOnlySpan<byte> utf8Json, IFieldSink sink)
     {
@@ -244,7 +248,7 @@ public sealed partial class JsonEventDecoder
                 }
 
                 int start = (int)reader.TokenStartIndex;
-                if (child is not null && child.HasChildren && token == JsonTokenType.StartObject)
+                if (token == JsonTokenType.StartObject && child is { HasChildren: true })
                 {
                     level++;
                     _openNodes[level] = child;
@@ -393,15 +397,18 @@ public sealed partial class JsonEventDecoder
         _inSink = false;
     }
 
-    // The reader accepts every number token it can parse to a double (an overflow becomes an
-    // infinity); this fallback only guards against a future reader that refuses some.
-    private static double ParseNumberFallback(ReadOnlySpan<byte> raw) =>
-        double.TryParse(raw, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+    // The reader accepts every number token it can parse to a double (an overflow becomes
+    // an infinity); this fallback only guards against a future reader that refuses some.
+    private static double ParseNumberFallback(ReadOnlySpan<byte> raw)
+    {
+        var invariant = CultureInfo.InvariantCulture;
+        return double.TryParse(raw, NumberStyles.Float, invariant, out double value)
             ? value
             : double.NaN;
+    }
 
-    // The text of the current string or property name, unescaped into the scratch buffer when
-    // it holds escapes. False when an escape names a lone surrogate.
+    // The text of the current string or property name, unescaped into the scratch buffer
+    // when it holds escapes. False when an escape names a lone surrogate.
     private bool TryGetUnescaped(ref Utf8JsonReader reader, out ReadOnlySpan<byte> text)
     {
         if (!reader.ValueIsEscaped)
@@ -425,8 +432,9 @@ public sealed partial class JsonEventDecoder
         }
         catch (InvalidOperationException)
         {
-            // By design: CopyString throws when the unescaped text would not be valid UTF-8,
-            // which is the one way valid UTF-8 input can still carry an invalid string.
+            // By design: CopyString throws when the unescaped text would not be valid
+            // UTF-8, which is the one way valid UTF-8 input can still carry an invalid
+            // string.
             text = default;
             return false;
         }

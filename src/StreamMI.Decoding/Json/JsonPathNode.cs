@@ -12,20 +12,22 @@ internal sealed class JsonPathNode
     // Below this many children a straight scan (length first, then bytes) beats hashing.
     private const int LinearSearchLimit = 8;
 
-    private readonly Dictionary<string, JsonPathNode> _building = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, JsonPathNode> _building =
+        new(StringComparer.Ordinal);
 
     private byte[][] _names = [];
 
     private JsonPathNode[] _children = [];
 
-    // Open addressing: slot holds child index + 1, or 0 when empty. Length is a power of two
-    // at least twice the child count, so every probe sequence meets an empty slot.
+    // Open addressing: slot holds child index + 1, or 0 when empty. Length is a power of
+    // two at least twice the child count, so every probe sequence meets an empty slot.
     private int[] _slots = [];
 
     /// <summary>The requested field this node completes, or -1.</summary>
     public int Field { get; set; } = -1;
 
-    /// <summary>The number of segments from the root to the deepest node below this one.</summary>
+    /// <summary>The number of segments from the root to the deepest node below this
+    /// one.</summary>
     public int Height { get; private set; }
 
     public bool HasChildren => _children.Length > 0;
@@ -124,8 +126,8 @@ internal sealed class JsonPathNode
         Debug.Assert(_slots.Count(s => s != 0) == _names.Length, "every child has a slot");
     }
 
-    // FNV-1a. An unkeyed hash is safe here: the table holds only the configured names and is
-    // never filled from input, so a crafted name can at worst walk the longest run of
+    // FNV-1a. An unkeyed hash is safe here: the table holds only the configured names and
+    // is never filled from input, so a crafted name can at worst walk the longest run of
     // occupied slots, which is no longer than the child count.
     private static uint Hash(ReadOnlySpan<byte> bytes)
     {
