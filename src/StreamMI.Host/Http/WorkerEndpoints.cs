@@ -1,0 +1,104 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using StreamMI.Host.Reporting;
+using StreamMI.Host.Telemetry;
+
+namespace StreamMI.Host.Http;
+
+/// <summary>
+/// The worker's read-only HTTP views: liveness, readiness, the snapshot and (mapped by the host)
+/// the Prometheus scrape. Nothing here changes state.
+/// </summary>
+public static class WorkerEndpoints
+{
+    /// <summary>Maps the endpoints.</summary>
+    public static IEndpointRouteBuilder MapWorkerEndpoints(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        app.MapGet("/healthz/live", () => Results.Text("live\n"));
+        app.MapGet("/healthz/ready", (SnapshotCache cache) =>
+        {
+            var waiting = cache.Services.Where(s => !s.IsReady).Select(s => s.Pipeline.Name).ToList();
+            return waiting.Count == 0
+                ? Results.Text("ready\n")
+                : Results.Text($"not ready: {string.Join(", ", waiting)}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+        });
+        app.MapGet("/api/v1/snapshot", (HttpContext context, SnapshotCache cache) => WriteSnapshot(context, cache));
+        return app;
+    }
+
+    private static async Task WriteSnapshot(HttpContext context, SnapshotCache cache)
+    {
+        context.Response.ContentType = "application/json";
+        await using var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Indented = true });
+        var snapshots = cache.Current().ToDictionary(s => s.Monitor, s => s.Snapshot, StringComparer.Ordinal);
+
+        writer.WriteStartObject();
+        writer.WriteStartArray("monitors");
+        foreach (var service in cache.Services)
+        {
+            var pipeline = service.Pipeline;
+            writer.WriteStartObject();
+            writer.WriteString("name", pipeline.Name);
+            writer.WriteString("topic", pipeline.Topic);
+            writer.WriteString("target", pipeline.Target);
+            writer.WriteBoolean("ready", service.IsReady);
+            writer.WriteNumber("consumed", pipeline.Consumed);
+            if (snapshots.TryGetValue(pipeline.Name, out var snapshot))
+            {
+                writer.WriteStartObject("window");
+                WriteTime(writer, "start", snapshot.WindowStartMs);
+                WriteTime(writer, "end", snapshot.WindowEndMs);
+                writer.WriteNumber("events", snapshot.WindowEvents);
+                writer.WriteNumber("fill", snapshot.WindowFill);
+                writer.WriteEndObject();
+                writer.WriteNumber("counted", snapshot.Counted);
+                writer.WriteNumber("late", snapshot.Late);
+                writer.WriteNumber("buffered", snapshot.Buffered);
+                writer.WriteNumber("target_levels", snapshot.TargetLevels);
+                ReportJson.WriteSkipped(writer, snapshot.Skipped);
+                writer.WriteStartArray("features");
+                foreach (var feature in snapshot.Features)
+                {
+                    ReportJson.WriteFeature(writer, feature);
+                }
+
+                writer.WriteEndArray();
+            }
+            else
+            {
+                writer.WriteNull("window");
+                writer.WriteStartArray("features");
+                writer.WriteEndArray();
+            }
+
+            writer.WriteStartObject("lag");
+            foreach (var (partition, lag) in service.Lag().OrderBy(kv => kv.Key))
+            {
+                writer.WriteNumber(partition.ToString(System.Globalization.CultureInfo.InvariantCulture), lag);
+            }
+
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+        await writer.FlushAsync(context.RequestAborted);
+    }
+
+    private static void WriteTime(Utf8JsonWriter writer, string name, long? unixMs)
+    {
+        if (unixMs is { } ms && ms > -62135596800000 && ms < 253402300799999)
+        {
+            writer.WriteString(name, DateTimeOffset.FromUnixTimeMilliseconds(ms));
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+}

@@ -1,0 +1,323 @@
+using Confluent.Kafka;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StreamMI.Host.Configuration;
+using StreamMI.Host.Pipeline;
+
+namespace StreamMI.Host.Kafka;
+
+/// <summary>
+/// The consume loop of one monitor: reads its topic with a consumer group on a dedicated thread,
+/// hands messages to the monitor's pipeline, and commits the offsets the pipeline has counted.
+/// </summary>
+/// <remarks>
+/// Offsets are committed on an interval, when partitions are revoked (after waiting a bounded time
+/// for their in-flight messages to be counted) and on shutdown after the pipeline has drained.
+/// Retriable errors (a broker down, a rebalance) are logged once when they start and once when
+/// consumption recovers; a fatal error stops the worker with a non-zero exit code.
+/// </remarks>
+public sealed partial class KafkaMonitorService : BackgroundService
+{
+    private readonly MonitorPipeline _pipeline;
+    private readonly StreamMIOptions _options;
+    private readonly MonitorOptions _monitor;
+    private readonly ILogger<KafkaMonitorService> _logger;
+    private readonly IHostApplicationLifetime _lifetime;
+    private readonly TimeProvider _time;
+    private readonly Dictionary<int, long> _consumedNext = [];
+    private readonly Lock _gate = new();
+    private volatile bool _assigned;
+    private volatile bool _errorEpisode;
+    private long _lastProgressTicks;
+    private IConsumer<byte[]?, byte[]?>? _consumer;
+
+    /// <summary>Creates the service for one monitor.</summary>
+    public KafkaMonitorService(
+        MonitorPipeline pipeline,
+        MonitorOptions monitor,
+        StreamMIOptions options,
+        ILogger<KafkaMonitorService> logger,
+        IHostApplicationLifetime lifetime,
+        TimeProvider time)
+    {
+        _pipeline = pipeline;
+        _monitor = monitor;
+        _options = options;
+        _logger = logger;
+        _lifetime = lifetime;
+        _time = time;
+    }
+
+    /// <summary>The pipeline this service feeds.</summary>
+    public MonitorPipeline Pipeline => _pipeline;
+
+    /// <summary>
+    /// Ready once partitions are assigned, the last poll returned a message or reached the end
+    /// of a partition within the last 30 seconds, and no error episode is under way.
+    /// </summary>
+    public bool IsReady =>
+        _assigned && !_errorEpisode
+        && _time.GetElapsedTime(Interlocked.Read(ref _lastProgressTicks)) < TimeSpan.FromSeconds(30);
+
+    /// <summary>Consumer lag per partition (high watermark minus next offset), as last known.</summary>
+    public IReadOnlyDictionary<int, long> Lag()
+    {
+        var consumer = _consumer;
+        var lag = new Dictionary<int, long>();
+        if (consumer is null)
+        {
+            return lag;
+        }
+
+        lock (_gate)
+        {
+            foreach (var (partition, next) in _consumedNext)
+            {
+                var tp = new TopicPartition(_pipeline.Topic, partition);
+                try
+                {
+                    var high = consumer.GetWatermarkOffsets(tp).High;
+                    if (high != Offset.Unset)
+                    {
+                        lag[partition] = Math.Max(0, high.Value - next);
+                    }
+                }
+                catch (KafkaException)
+                {
+                    // By design: a lag read during a rebalance may fail; it is retried next scrape.
+                }
+            }
+        }
+
+        return lag;
+    }
+
+    /// <inheritdoc />
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Consume blocks, so the loop gets a thread of its own instead of a pool thread.
+        return Task.Factory.StartNew(
+            () => RunAsync(stoppingToken),
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).Unwrap();
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        _pipeline.Start();
+        using var consumer = BuildConsumer();
+        _consumer = consumer;
+        consumer.Subscribe(_pipeline.Topic);
+        LogSubscribed(_logger, _pipeline.Name, _pipeline.Topic, GroupId);
+
+        var nextCommit = _time.GetTimestamp();
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                var result = consumer.Consume(TimeSpan.FromMilliseconds(250));
+                if (result is not null)
+                {
+                    OnProgress();
+                    if (!result.IsPartitionEOF)
+                    {
+                        var message = new InboundMessage(
+                            result.Partition.Value,
+                            result.Offset.Value,
+                            result.Message.Timestamp.UnixTimestampMs,
+                            result.Message.Value,
+                            _time.GetTimestamp());
+                        lock (_gate)
+                        {
+                            _consumedNext[message.Partition] = message.Offset + 1;
+                        }
+
+                        _pipeline.Enqueue(message, stoppingToken);
+                    }
+                }
+
+                if (_time.GetElapsedTime(nextCommit) >= _options.Kafka.CommitInterval)
+                {
+                    Commit(consumer, partitions: null);
+                    nextCommit = _time.GetTimestamp();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown asked for: fall through to drain and commit.
+        }
+        catch (ConsumeException ex) when (ex.Error.IsFatal)
+        {
+            LogFatal(_logger, ex, _pipeline.Name, ex.Error.Reason);
+            Environment.ExitCode = 3;
+            _lifetime.StopApplication();
+        }
+
+        await _pipeline.CompleteAsync().ConfigureAwait(false);
+        Commit(consumer, partitions: null);
+        consumer.Close();
+        _consumer = null;
+        LogStopped(_logger, _pipeline.Name, _pipeline.Consumed);
+    }
+
+    private string GroupId => string.IsNullOrWhiteSpace(_monitor.GroupId) ? $"streammi-{_pipeline.Name}" : _monitor.GroupId;
+
+    private IConsumer<byte[]?, byte[]?> BuildConsumer()
+    {
+        var config = new ConsumerConfig(new Dictionary<string, string>(_options.Kafka.Client))
+        {
+            BootstrapServers = _options.Kafka.BootstrapServers,
+            GroupId = GroupId,
+            EnableAutoCommit = false,
+            EnableAutoOffsetStore = false,
+            AutoOffsetReset = AutoOffsetReset.Earliest,
+            EnablePartitionEof = true,
+            ClientId = $"streammi-{_pipeline.Name}",
+        };
+
+        return new ConsumerBuilder<byte[]?, byte[]?>(config)
+            .SetErrorHandler((_, error) => OnError(error))
+            .SetPartitionsAssignedHandler((_, partitions) =>
+            {
+                _assigned = true;
+                OnProgress();
+                LogAssigned(_logger, _pipeline.Name, string.Join(",", partitions.Select(p => p.Partition.Value)));
+            })
+            .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, partitions))
+            .SetPartitionsLostHandler((_, partitions) =>
+            {
+                LogLost(_logger, _pipeline.Name, string.Join(",", partitions.Select(p => p.Partition.Value)));
+                Forget(partitions.Select(p => p.Partition.Value));
+            })
+            .Build();
+    }
+
+    private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
+    {
+        var revoked = partitions.Select(p => p.Partition.Value).ToHashSet();
+
+        // Give the pipeline a bounded time to count what it already holds for these partitions,
+        // so the next owner starts after them instead of counting them again.
+        var deadline = _time.GetTimestamp();
+        while (!AllCounted(revoked) && _time.GetElapsedTime(deadline) < TimeSpan.FromSeconds(5))
+        {
+            Thread.Sleep(10);
+        }
+
+        Commit(consumer, revoked);
+        Forget(revoked);
+        _assigned = false;
+        LogRevoked(_logger, _pipeline.Name, string.Join(",", revoked));
+    }
+
+    private bool AllCounted(IReadOnlySet<int> partitions)
+    {
+        var counted = _pipeline.CountedOffsets();
+        lock (_gate)
+        {
+            return partitions.All(p =>
+                !_consumedNext.TryGetValue(p, out var consumed)
+                || (counted.TryGetValue(p, out var done) && done >= consumed));
+        }
+    }
+
+    private void Forget(IEnumerable<int> partitions)
+    {
+        lock (_gate)
+        {
+            foreach (var p in partitions)
+            {
+                _consumedNext.Remove(p);
+                _pipeline.ForgetPartition(p);
+            }
+        }
+    }
+
+    private void Commit(IConsumer<byte[]?, byte[]?> consumer, HashSet<int>? partitions)
+    {
+        var offsets = _pipeline.CountedOffsets()
+            .Where(kv => partitions is null || partitions.Contains(kv.Key))
+            .Select(kv => new TopicPartitionOffset(_pipeline.Topic, kv.Key, kv.Value))
+            .ToList();
+        if (offsets.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            consumer.Commit(offsets);
+        }
+        catch (KafkaException ex)
+        {
+            // By design: a failed commit is retried at the next interval; counting goes on and
+            // at worst some events are counted again after a restart (at-least-once).
+            LogCommitFailed(_logger, _pipeline.Name, ex.Error.Reason);
+        }
+    }
+
+    private void OnProgress()
+    {
+        Interlocked.Exchange(ref _lastProgressTicks, _time.GetTimestamp());
+        if (_errorEpisode)
+        {
+            _errorEpisode = false;
+            LogRecovered(_logger, _pipeline.Name);
+        }
+    }
+
+    private void OnError(Error error)
+    {
+        if (error.IsFatal)
+        {
+            LogFatal(_logger, null, _pipeline.Name, error.Reason);
+            Environment.ExitCode = 3;
+            _lifetime.StopApplication();
+            return;
+        }
+
+        if (!_errorEpisode)
+        {
+            _errorEpisode = true;
+            LogErrorEpisode(_logger, _pipeline.Name, error.Code.ToString(), error.Reason);
+        }
+    }
+
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information,
+        Message = "Monitor {Monitor} subscribed to topic {Topic} as consumer group {GroupId}")]
+    private static partial void LogSubscribed(ILogger logger, string monitor, string topic, string groupId);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information,
+        Message = "Monitor {Monitor} was assigned partitions {Partitions}")]
+    private static partial void LogAssigned(ILogger logger, string monitor, string partitions);
+
+    [LoggerMessage(EventId = 1003, Level = LogLevel.Information,
+        Message = "Monitor {Monitor} had partitions {Partitions} revoked; their counted offsets were committed")]
+    private static partial void LogRevoked(ILogger logger, string monitor, string partitions);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning,
+        Message = "Monitor {Monitor} lost partitions {Partitions} without a clean revoke; events since the last commit may be counted again by their new owner")]
+    private static partial void LogLost(ILogger logger, string monitor, string partitions);
+
+    [LoggerMessage(EventId = 1005, Level = LogLevel.Warning,
+        Message = "Monitor {Monitor} hit a Kafka error ({Code}: {Reason}); the client retries and the worker keeps running. Logged once until consumption recovers")]
+    private static partial void LogErrorEpisode(ILogger logger, string monitor, string code, string reason);
+
+    [LoggerMessage(EventId = 1006, Level = LogLevel.Information,
+        Message = "Monitor {Monitor} is consuming again after a Kafka error")]
+    private static partial void LogRecovered(ILogger logger, string monitor);
+
+    [LoggerMessage(EventId = 1007, Level = LogLevel.Critical,
+        Message = "Monitor {Monitor} hit a fatal Kafka error ({Reason}); the worker stops")]
+    private static partial void LogFatal(ILogger logger, Exception? exception, string monitor, string reason);
+
+    [LoggerMessage(EventId = 1008, Level = LogLevel.Warning,
+        Message = "Monitor {Monitor} could not commit offsets ({Reason}); it retries at the next interval")]
+    private static partial void LogCommitFailed(ILogger logger, string monitor, string reason);
+
+    [LoggerMessage(EventId = 1009, Level = LogLevel.Information,
+        Message = "Monitor {Monitor} stopped after consuming {Consumed} messages; counted offsets were committed")]
+    private static partial void LogStopped(ILogger logger, string monitor, long consumed);
+}

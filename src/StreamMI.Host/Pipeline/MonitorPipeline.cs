@@ -1,0 +1,346 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using StreamMI.Decoding;
+using StreamMI.Decoding.Json;
+using StreamMI.Engine.Monitoring;
+using StreamMI.Host.Configuration;
+
+namespace StreamMI.Host.Pipeline;
+
+/// <summary>
+/// Where one monitor's messages go after Kafka: decoding lanes turn message bytes into level
+/// numbers, and one counting stage applies them to the monitor's windowed tables.
+/// </summary>
+/// <remarks>
+/// <para>
+/// consume loop → lane (partition mod lanes) → decoder → counting channel → MonitorEngine.Apply.
+/// Every channel is bounded, so a slow stage makes the one before it wait instead of growing
+/// memory; the wait reaches the consume loop, which then stops polling Kafka.
+/// </para>
+/// <para>
+/// A partition always goes through the same lane, so its events reach the counting stage in
+/// offset order, and the counted offset of a partition only moves forward while it stays
+/// assigned. The consume loop commits those counted offsets: an event is committed only after
+/// its counts are applied (at-least-once counting).
+/// </para>
+/// </remarks>
+public sealed partial class MonitorPipeline
+{
+    private readonly MonitorOptions _options;
+    private readonly ILogger _logger;
+    private readonly IDeadLetterSink? _deadLetters;
+    private readonly IPipelineObserver _observer;
+    private readonly Channel<InboundMessage>[] _lanes;
+    private readonly Channel<PipelineEvent> _counting;
+    private readonly ConcurrentQueue<PipelineEvent> _pool = new();
+    private readonly ConcurrentDictionary<int, long> _countedNext = new();
+    private readonly long[] _earlySkips = new long[SkipReasons.All.Count];
+    private readonly Lock _schemaGate = new();
+    private volatile MonitorState? _state;
+    private Task _completion = Task.CompletedTask;
+    private long _consumed;
+
+    /// <summary>Creates a pipeline; <see cref="Start"/> runs it.</summary>
+    public MonitorPipeline(
+        MonitorOptions options,
+        int channelCapacity,
+        ILogger logger,
+        IPipelineObserver? observer = null,
+        IDeadLetterSink? deadLetters = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(logger);
+
+        _options = options;
+        _logger = logger;
+        _observer = observer ?? IPipelineObserver.None;
+        _deadLetters = deadLetters;
+
+        var bounded = new BoundedChannelOptions(channelCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleWriter = true,
+            SingleReader = true,
+        };
+        _lanes = [.. Enumerable.Range(0, options.Decoders).Select(_ => Channel.CreateBounded<InboundMessage>(bounded))];
+        _counting = Channel.CreateBounded<PipelineEvent>(new BoundedChannelOptions(channelCapacity)
+        {
+            FullMode = BoundedChannelFullMode.Wait,
+            SingleWriter = options.Decoders == 1,
+            SingleReader = true,
+        });
+
+        if (options.Features.Count > 0)
+        {
+            _state = CreateState(options.Features, _ => null);
+        }
+    }
+
+    /// <summary>The monitor's name.</summary>
+    public string Name => _options.DisplayName;
+
+    /// <summary>The topic the monitor reads.</summary>
+    public string Topic => _options.Topic ?? string.Empty;
+
+    /// <summary>The target field.</summary>
+    public string Target => _options.Target ?? string.Empty;
+
+    /// <summary>The engine, once the schema is known (at once when features are configured).</summary>
+    public MonitorEngine? Engine => _state?.Engine;
+
+    /// <summary>Messages handed to the pipeline.</summary>
+    public long Consumed => Volatile.Read(ref _consumed);
+
+    /// <summary>Completes when every stage has finished after <see cref="CompleteAsync"/>.</summary>
+    public Task Completion => _completion;
+
+    /// <summary>Starts the decoding lanes and the counting stage.</summary>
+    public void Start()
+    {
+        var lanes = _lanes.Select(lane => Task.Run(() => RunLaneAsync(lane))).ToArray();
+        var counting = Task.Run(RunCountingAsync);
+        _completion = Task.WhenAll(lanes).ContinueWith(
+            async _ =>
+            {
+                _counting.Writer.TryComplete();
+                await counting.ConfigureAwait(false);
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>
+    /// Hands a message to its lane. Blocks the calling thread while the lane is full: this is how
+    /// back-pressure reaches the consume loop.
+    /// </summary>
+    public void Enqueue(in InboundMessage message, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _consumed);
+        var writer = _lanes[message.Partition % _lanes.Length].Writer;
+        if (!writer.TryWrite(message))
+        {
+            writer.WriteAsync(message, cancellationToken).AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Stops accepting messages and waits until everything accepted is counted.</summary>
+    public async Task CompleteAsync()
+    {
+        foreach (var lane in _lanes)
+        {
+            lane.Writer.TryComplete();
+        }
+
+        await _completion.ConfigureAwait(false);
+    }
+
+    /// <summary>The next offset to commit for each partition: one past the last counted message.</summary>
+    public IReadOnlyDictionary<int, long> CountedOffsets() => new Dictionary<int, long>(_countedNext);
+
+    /// <summary>Forgets a partition's counted offset once it is revoked and committed.</summary>
+    public void ForgetPartition(int partition) => _countedNext.TryRemove(partition, out _);
+
+    /// <summary>The monitor's snapshot; null until the schema is known.</summary>
+    public MonitorSnapshot? Snapshot()
+    {
+        var snapshot = _state?.Engine.Snapshot();
+        if (snapshot is null)
+        {
+            return null;
+        }
+
+        var skipped = new Dictionary<string, long>(snapshot.Skipped, StringComparer.Ordinal);
+        foreach (var reason in SkipReasons.All)
+        {
+            skipped[SkipReasons.Name(reason)] += Volatile.Read(ref _earlySkips[(int)reason]);
+        }
+
+        return snapshot with { Skipped = skipped };
+    }
+
+    /// <summary>Events skipped for a reason, including those before the schema was known.</summary>
+    public long Skipped(SkipReason reason) =>
+        (_state?.Engine.Skipped(reason) ?? 0) + Volatile.Read(ref _earlySkips[(int)reason]);
+
+    private async Task RunLaneAsync(Channel<InboundMessage> lane)
+    {
+        JsonEventDecoder? decoder = null;
+        MonitorState? decoderState = null;
+        var limits = new JsonDecoderLimits { MaxBytes = _options.MaxMessageBytes };
+        await foreach (var message in lane.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            var state = _state ?? TryDiscoverState(message, limits);
+            if (state is null)
+            {
+                continue;
+            }
+
+            if (!ReferenceEquals(state, decoderState))
+            {
+                decoder = new JsonEventDecoder(state.Paths, limits);
+                decoderState = state;
+            }
+
+            var item = Rent(state);
+            item.Message = message;
+            Decode(message, item, decoder!, state.TimeField);
+            await _counting.Writer.WriteAsync(item).ConfigureAwait(false);
+        }
+    }
+
+    private static void Decode(in InboundMessage message, PipelineEvent item, JsonEventDecoder decoder, int timeField)
+    {
+        var record = item.Record;
+        if (message.Value is not { Length: > 0 } value)
+        {
+            record.Fail(SkipReason.EmptyMessage);
+            return;
+        }
+
+        var error = decoder.Decode(value, item.Sink);
+        if (error != DecodeError.None)
+        {
+            record.Fail(RecordSink.ToSkipReason(error));
+            return;
+        }
+
+        if (timeField < 0)
+        {
+            record.EventTimeMs = message.TimestampMs;
+        }
+        else if (!item.Sink.HasTime)
+        {
+            record.Fail(SkipReason.MissingTimestamp, timeField);
+        }
+    }
+
+    private async Task RunCountingAsync()
+    {
+        await foreach (var item in _counting.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            var message = item.Message;
+            try
+            {
+                Count(item, message);
+            }
+            catch (Exception ex) when (ex is not OutOfMemoryException)
+            {
+                // By design: one event must not stop the monitor. Nothing in Apply is expected to
+                // throw; if it does, the event is logged and dropped, and counting goes on.
+                LogCountFailed(_logger, ex, Name, message.Partition, message.Offset);
+            }
+
+            _countedNext[message.Partition] = message.Offset + 1;
+            Return(item);
+        }
+    }
+
+    private void Count(PipelineEvent item, in InboundMessage message)
+    {
+        var engine = _state!.Engine;
+        var record = item.Record;
+        var problem = record.Problem;
+        var outcome = engine.Apply(record);
+        switch (outcome)
+        {
+            case ApplyOutcome.Skipped:
+                var reason = record.Problem ?? problem ?? SkipReason.MissingTarget;
+                _observer.Skipped(reason);
+                _deadLetters?.Publish(message, SkipReasons.Name(reason));
+                break;
+            case ApplyOutcome.Late:
+                _observer.Late();
+                break;
+            default:
+                _observer.Counted(record.EventTimeMs, message.ReceivedTicks);
+                break;
+        }
+    }
+
+    private MonitorState? TryDiscoverState(in InboundMessage message, JsonDecoderLimits limits)
+    {
+        lock (_schemaGate)
+        {
+            if (_state is { } known)
+            {
+                return known;
+            }
+
+            var paths = new List<string>();
+            var error = message.Value is { Length: > 0 } value
+                ? JsonEventDecoder.DiscoverFields(value, paths, limits)
+                : DecodeError.MalformedJson;
+            var reason = message.Value is not { Length: > 0 } ? SkipReason.EmptyMessage
+                : error != DecodeError.None ? RecordSink.ToSkipReason(error) : (SkipReason?)null;
+            if (reason is { } r)
+            {
+                Interlocked.Increment(ref _earlySkips[(int)r]);
+                _observer.Skipped(r);
+                _deadLetters?.Publish(message, SkipReasons.Name(r));
+                _countedNext[message.Partition] = message.Offset + 1;
+                return null;
+            }
+
+            paths.RemoveAll(p => p == _options.EventTimeField);
+            var kinds = new TokenKindSink(paths.Count);
+            new JsonEventDecoder(paths, limits).Decode(message.Value, kinds);
+            var state = CreateState(paths, field => kinds.KindOf(paths.IndexOf(field)));
+            LogSchemaDiscovered(_logger, Name, state.Engine.Schema.Features.Count, string.Join(", ", state.Engine.Schema.Features.Select(f => $"{f.Name}:{f.Kind}")));
+            _state = state;
+            return state;
+        }
+    }
+
+    private MonitorState CreateState(
+        IReadOnlyList<string> available,
+        Func<string, (Engine.Discretisation.FeatureKind Kind, string Reason)?> infer)
+    {
+        var selection = FeatureSelection.From(_options);
+        var schema = selection.BuildSchema(
+            Name,
+            available,
+            infer,
+            WindowSettings.From(_options),
+            _options.WarmUpEvents);
+        var engine = new MonitorEngine(schema);
+
+        var paths = schema.Features.Select(f => f.Name).Append(schema.Target.Name).ToList();
+        var timeField = -1;
+        if (!string.IsNullOrWhiteSpace(_options.EventTimeField))
+        {
+            timeField = paths.Count;
+            paths.Add(_options.EventTimeField);
+        }
+
+        return new MonitorState(engine, paths, timeField);
+    }
+
+    private PipelineEvent Rent(MonitorState state)
+    {
+        if (_pool.TryDequeue(out var item))
+        {
+            item.Sink.Reset();
+            return item;
+        }
+
+        return new PipelineEvent(state.Engine.CreateRecord(), state.TimeField);
+    }
+
+    private void Return(PipelineEvent item)
+    {
+        item.Message = default;
+        _pool.Enqueue(item);
+    }
+
+    private sealed record MonitorState(MonitorEngine Engine, IReadOnlyList<string> Paths, int TimeField);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information,
+        Message = "Monitor {Monitor} discovered {Count} features from its first event: {Features}")]
+    private static partial void LogSchemaDiscovered(ILogger logger, string monitor, int count, string features);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Error,
+        Message = "Monitor {Monitor} could not count the event at partition {Partition} offset {Offset}; it was dropped")]
+    private static partial void LogCountFailed(ILogger logger, Exception exception, string monitor, int partition, long offset);
+}

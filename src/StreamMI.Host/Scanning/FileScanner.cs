@@ -1,0 +1,263 @@
+using StreamMI.Decoding;
+using StreamMI.Decoding.Csv;
+using StreamMI.Decoding.Inference;
+using StreamMI.Decoding.Json;
+using StreamMI.Engine.Discretisation;
+using StreamMI.Engine.Monitoring;
+using StreamMI.Engine.Windows;
+using StreamMI.Host.Configuration;
+
+namespace StreamMI.Host.Scanning;
+
+/// <summary>
+/// Reads a whole CSV or JSON Lines input into one monitor over the whole stream, the way the
+/// worker counts a topic: same decoders, same schema rules, same engine.
+/// </summary>
+/// <remarks>
+/// The first <see cref="SampleRows"/> rows are held to find the columns (JSON Lines) and to infer
+/// the kind of every column the options do not name; they are then counted like the rest.
+/// </remarks>
+public sealed class FileScanner
+{
+    /// <summary>Rows held to discover columns and infer kinds.</summary>
+    public const int SampleRows = 1000;
+
+    private readonly FeatureSelection _selection;
+    private readonly int _warmUpEvents;
+
+    /// <summary>Creates a scanner for one target and feature selection.</summary>
+    public FileScanner(FeatureSelection selection, int warmUpEvents = 10_000)
+    {
+        ArgumentNullException.ThrowIfNull(selection);
+        _selection = selection;
+        _warmUpEvents = warmUpEvents;
+    }
+
+    /// <summary>Called every so many rows with the number read so far.</summary>
+    public Action<long>? Progress { get; init; }
+
+    /// <summary>Scans <paramref name="input"/> to its end.</summary>
+    public ScanResult Scan(Stream input, InputFormat format)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return format == InputFormat.Csv ? ScanCsv(input) : ScanJsonLines(input);
+    }
+
+    /// <summary>The format a path's extension implies, or null.</summary>
+    public static InputFormat? FormatOf(string path) => Path.GetExtension(path).ToLowerInvariant() switch
+    {
+        ".csv" => InputFormat.Csv,
+        ".jsonl" or ".ndjson" or ".json" => InputFormat.JsonLines,
+        _ => null,
+    };
+
+    private ScanResult ScanCsv(Stream input)
+    {
+        using var reader = new CsvReader(input, leaveOpen: true);
+        var header = reader.Header;
+        if (header.Count == 0)
+        {
+            throw new InvalidDataException("The input is empty: it has no header row.");
+        }
+
+        // Hold a sample of rows (copied: a row is only valid until the next read).
+        var sample = new List<byte[]?[]>();
+        var sampleErrors = new List<DecodeError>();
+        while (sample.Count < SampleRows && reader.TryReadRow(out var row))
+        {
+            sampleErrors.Add(row.Error);
+            sample.Add(row.Error is DecodeError.None ? CopyFields(row) : []);
+        }
+
+        var inference = new ColumnKindInference(header.Count);
+        for (var i = 0; i < sample.Count; i++)
+        {
+            if (sampleErrors[i] != DecodeError.None)
+            {
+                continue;
+            }
+
+            for (var c = 0; c < header.Count; c++)
+            {
+                if (sample[i][c] is { Length: > 0 } field)
+                {
+                    inference.OnText(c, field);
+                }
+                else
+                {
+                    inference.OnNull(c);
+                }
+            }
+
+            inference.CompleteRecord();
+        }
+
+        var engine = CreateEngine(header, column => inference.Infer(IndexOf(header, column)));
+        var decoder = CsvRecordDecoder.ForColumns(header, [.. engine.Schema.Features.Select(f => f.Name), engine.Schema.Target.Name]);
+        var sink = new RecordSink(engine.CreateRecord());
+        long rows = 0;
+
+        for (var i = 0; i < sample.Count; i++)
+        {
+            rows++;
+            sink.Reset();
+            if (sampleErrors[i] != DecodeError.None)
+            {
+                engine.CountSkipped(RecordSink.ToSkipReason(sampleErrors[i]));
+                continue;
+            }
+
+            var fields = sample[i];
+            for (var f = 0; f < decoder.ColumnIndexes.Count; f++)
+            {
+                if (fields[decoder.ColumnIndexes[f]] is { Length: > 0 } value)
+                {
+                    sink.OnText(f, value);
+                }
+                else
+                {
+                    sink.OnNull(f);
+                }
+            }
+
+            engine.Apply(sink.Record);
+        }
+
+        sample.Clear();
+        while (reader.TryReadRow(out var row))
+        {
+            rows++;
+            sink.Reset();
+            var error = row.Error != DecodeError.None ? row.Error : decoder.Decode(row, sink);
+            if (error != DecodeError.None)
+            {
+                engine.CountSkipped(RecordSink.ToSkipReason(error));
+            }
+            else
+            {
+                engine.Apply(sink.Record);
+            }
+
+            ReportProgress(rows);
+        }
+
+        engine.CompleteWarmUp();
+        return new ScanResult(rows, engine.Snapshot());
+    }
+
+    private ScanResult ScanJsonLines(Stream input)
+    {
+        using var lines = new JsonLinesReader(input);
+        var sample = new List<byte[]?>();
+        var paths = new List<string>();
+        while (sample.Count < SampleRows && lines.TryReadLine(out var line, out var oversized))
+        {
+            if (oversized || JsonEventDecoder.DiscoverFields(line, paths) != DecodeError.None)
+            {
+                sample.Add(oversized ? null : line.ToArray());
+                continue;
+            }
+
+            sample.Add(line.ToArray());
+        }
+
+        if (sample.Count == 0)
+        {
+            throw new InvalidDataException("The input is empty: it has no lines.");
+        }
+
+        var inference = new ColumnKindInference(paths.Count);
+        var probe = new JsonEventDecoder(paths);
+        foreach (var line in sample)
+        {
+            if (line is not null && probe.Decode(line, inference) == DecodeError.None)
+            {
+                inference.CompleteRecord();
+            }
+        }
+
+        var engine = CreateEngine(paths, path => inference.Infer(paths.IndexOf(path)));
+        var decoder = new JsonEventDecoder([.. engine.Schema.Features.Select(f => f.Name), engine.Schema.Target.Name]);
+        var sink = new RecordSink(engine.CreateRecord());
+        long rows = 0;
+        foreach (var line in sample)
+        {
+            rows++;
+            Count(engine, decoder, sink, line, oversized: line is null);
+        }
+
+        sample.Clear();
+        while (lines.TryReadLine(out var line, out var oversized))
+        {
+            rows++;
+            Count(engine, decoder, sink, line, oversized);
+            ReportProgress(rows);
+        }
+
+        engine.CompleteWarmUp();
+        return new ScanResult(rows, engine.Snapshot());
+    }
+
+    private static void Count(MonitorEngine engine, JsonEventDecoder decoder, RecordSink sink, ReadOnlySpan<byte> line, bool oversized)
+    {
+        sink.Reset();
+        var error = oversized ? DecodeError.Oversized : decoder.Decode(line, sink);
+        if (error != DecodeError.None)
+        {
+            engine.CountSkipped(RecordSink.ToSkipReason(error));
+            return;
+        }
+
+        engine.Apply(sink.Record);
+    }
+
+    private MonitorEngine CreateEngine(IReadOnlyList<string> columns, Func<string, ColumnKindResult> infer)
+    {
+        var schema = _selection.BuildSchema(
+            "scan",
+            columns,
+            column => ToKind(infer(column)),
+            WindowSpec.WholeStream,
+            _warmUpEvents);
+        return new MonitorEngine(schema);
+    }
+
+    private static (FeatureKind Kind, string Reason)? ToKind(ColumnKindResult result) => result.Kind switch
+    {
+        InferredKind.Numeric => (FeatureKind.Numeric, result.Reason),
+        InferredKind.Boolean => (FeatureKind.Boolean, result.Reason),
+        _ => (FeatureKind.Categorical, result.Reason),
+    };
+
+    private void ReportProgress(long rows)
+    {
+        if ((rows & 0xFFFFF) == 0)
+        {
+            Progress?.Invoke(rows);
+        }
+    }
+
+    private static byte[]?[] CopyFields(CsvRow row)
+    {
+        var fields = new byte[]?[row.FieldCount];
+        for (var i = 0; i < fields.Length; i++)
+        {
+            fields[i] = row.Field(i).ToArray();
+        }
+
+        return fields;
+    }
+
+    private static int IndexOf(IReadOnlyList<string> names, string name)
+    {
+        for (var i = 0; i < names.Count; i++)
+        {
+            if (string.Equals(names[i], name, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

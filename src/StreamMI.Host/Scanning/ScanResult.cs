@@ -1,0 +1,8 @@
+using StreamMI.Engine.Monitoring;
+
+namespace StreamMI.Host.Scanning;
+
+/// <summary>What a scan found: the rows read and the monitor's snapshot over all of them.</summary>
+/// <param name="Rows">Data rows or lines read, counted or not.</param>
+/// <param name="Snapshot">Estimates over every counted row.</param>
+public sealed record ScanResult(long Rows, MonitorSnapshot Snapshot);
