@@ -139,6 +139,9 @@ public sealed class CsvReader : IDisposable
     /// row's when there is no header; -1 until known.</summary>
     public int ExpectedFieldCount => _expectedFieldCount;
 
+    /// <summary>The current size of the read buffer, for tests of its growth.</summary>
+    internal int BufferCapacity => _buffer.Length;
+
     /// <summary>
     /// Reads the next data row. Returns false at the end of the stream. A returned row may
     /// carry an error (see <see cref="CsvRow.Error"/>); reading can go on after it.
