@@ -1,0 +1,55 @@
+using BenchmarkDotNet.Attributes;
+using StreamMI.Engine.Windows;
+
+namespace StreamMI.Benchmarks;
+
+/// <summary>
+/// Per-event cost of counting into feature–target tables (and optional feature–feature pairs)
+/// of a sliding window. One operation is one event; allocations are reported per operation.
+/// </summary>
+[MemoryDiagnoser]
+public class TableUpdateBenchmarks
+{
+    private const int Events = 65_536;
+
+    private WindowedTables _tables = null!;
+    private int[][] _levels = null!;
+    private int[] _targets = null!;
+
+    [Params(16, 64)]
+    public int Features { get; set; }
+
+    [Params(0, 120)]
+    public int Pairs { get; set; }
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var random = new Random(1);
+        var pairs = new List<(int, int)>();
+        for (var a = 0; a < 16 && pairs.Count < Pairs; a++)
+        {
+            for (var b = a + 1; b < 16 && pairs.Count < Pairs; b++)
+            {
+                pairs.Add((a, b));
+            }
+        }
+
+        _tables = new WindowedTables(
+            WindowSpec.Sliding(TimeSpan.FromMinutes(60), 60),
+            [.. Enumerable.Repeat(1 + 64 + 256, Features)],
+            1 + 8,
+            pairs);
+        _levels = [.. Enumerable.Range(0, Events).Select(_ => Enumerable.Range(0, Features).Select(_ => 1 + random.Next(64)).ToArray())];
+        _targets = [.. Enumerable.Range(0, Events).Select(_ => 1 + random.Next(5))];
+    }
+
+    [Benchmark(OperationsPerInvoke = Events)]
+    public void CountEvents()
+    {
+        for (var i = 0; i < Events; i++)
+        {
+            _tables.Apply(_levels[i], _targets[i], eventTimeMs: 1_000);
+        }
+    }
+}
