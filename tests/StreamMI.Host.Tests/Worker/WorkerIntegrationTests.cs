@@ -13,10 +13,13 @@ public sealed class WorkerIntegrationTests
     {
         ["Target"] = "label",
         ["Exclude:0"] = "ts",
+        ["Exclude:1"] = "amount",
         ["Categorical:0"] = "*",
         ["WindowMode"] = "whole-stream",
     };
 
+    // The numeric "amount" is left out: as a categorical field it has more distinct values than
+    // the level cap, and which values get exact levels depends on how partitions interleave.
     [Fact]
     public async Task Worker_MultiPartitionTopic_SnapshotEqualsScanOfSameEvents()
     {
@@ -29,7 +32,7 @@ public sealed class WorkerIntegrationTests
         var monitor = await harness.WaitForAsync(m => Counted(m) >= events, TimeSpan.FromSeconds(60));
 
         var jsonl = string.Join('\n', values.Select(Encoding.UTF8.GetString));
-        var scan = new FileScanner(new FeatureSelection { Target = "label", Exclude = ["ts"], Categorical = ["*"] })
+        var scan = new FileScanner(new FeatureSelection { Target = "label", Exclude = ["ts", "amount"], Categorical = ["*"] })
             .Scan(new MemoryStream(Encoding.UTF8.GetBytes(jsonl)), InputFormat.JsonLines);
 
         Assert.Equal(events, monitor.GetProperty("counted").GetInt64());
