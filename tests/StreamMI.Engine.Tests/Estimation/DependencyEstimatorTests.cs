@@ -63,6 +63,20 @@ public class DependencyEstimatorTests
         DependencyEstimate estimate = DependencyEstimator.Estimate(
             TableFromLabels(x, y, featureLevels, targetLevels));
 
+        // Σ p log(p / (p_x p_y)) over the observed pairs, from probabilities.
+        var joint = x.Zip(y).GroupBy(pair => pair).ToDictionary(g => g.Key, g => g.Count());
+        double n = observations;
+        var px = x.GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count() / n);
+        var py = y.GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count() / n);
+        double recount = 0;
+        foreach (((int xi, int yi), int count) in joint)
+        {
+            double p = count / n;
+            recount += p * Math.Log(p / (px[xi] * py[yi]));
+        }
+
+        Assert.Equal(recount, estimate.MutualInformationNats, 1e-13);
+
         double hx = Entropy(x.Select(v => (v, 0)));
         double hy = Entropy(y.Select(v => (v, 0)));
         double hxy = Entropy(x.Zip(y));

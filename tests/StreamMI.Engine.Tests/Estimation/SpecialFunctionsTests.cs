@@ -45,7 +45,9 @@ public class SpecialFunctionsTests
     [InlineData(0.0)]
     [InlineData(-1.0)]
     [InlineData(-7.0)]
-    public void LogGamma_AtPole_IsPositiveInfinity(double x)
+    [InlineData(double.NegativeInfinity)]
+    [InlineData(double.PositiveInfinity)]
+    public void LogGamma_AtPoleOrInfinity_IsPositiveInfinity(double x)
     {
         Assert.Equal(double.PositiveInfinity, SpecialFunctions.LogGamma(x));
     }
