@@ -99,7 +99,10 @@ public sealed class ContingencyTable
         Debug.Assert(after >= 0, "a cell never goes below zero: expiries subtract what was added");
 
         Interlocked.Add(ref _sumPhi, EntropyTerms.Phi(after) - EntropyTerms.Phi(before));
-        if (after == 0)
+
+        // A subtraction of zero from an empty count leaves it empty: only a count that was
+        // non-zero can leave the non-zero set.
+        if (after == 0 && before != 0)
         {
             Interlocked.Decrement(ref _nonZeroCells);
         }
