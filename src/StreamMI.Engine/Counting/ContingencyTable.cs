@@ -99,7 +99,10 @@ public sealed class ContingencyTable
         Debug.Assert(after >= 0, "a cell never goes below zero: expiries subtract what was added");
 
         Interlocked.Add(ref _sumPhi, EntropyTerms.Phi(after) - EntropyTerms.Phi(before));
-        if (after == 0)
+
+        // A subtraction of zero from an empty count leaves it empty: only a count that was
+        // non-zero can leave the non-zero set.
+        if (after == 0 && before != 0)
         {
             Interlocked.Decrement(ref _nonZeroCells);
         }
@@ -114,6 +117,13 @@ public sealed class ContingencyTable
     /// <summary>
     /// Plug-in mutual information in nats from the running sums: O(1), current after every event.
     /// </summary>
+    /// <remarks>
+    /// Every φ term in the sums is rounded to the nearest 2^-32 nat, so the value lies within
+    /// (m_xy + m_x + m_y) · 2^-33 / N nat of the plug-in MI computed directly in doubles, with m the
+    /// non-zero cells and levels. That is below 10^-12 from a few thousand events on, but up to
+    /// about 10^-10 for a window of a handful of events; either is far below the estimate's own
+    /// sampling error of order 1/N.
+    /// </remarks>
     public double MutualInformationNats()
     {
         var n = Total;

@@ -62,7 +62,10 @@ public sealed class Marginal
 
         Interlocked.Add(ref _sumPhi, EntropyTerms.Phi(after) - EntropyTerms.Phi(before));
         Interlocked.Add(ref _total, -amount);
-        if (after == 0)
+
+        // A subtraction of zero from an empty count leaves it empty: only a count that was
+        // non-zero can leave the non-zero set.
+        if (after == 0 && before != 0)
         {
             Interlocked.Decrement(ref _nonZero);
         }

@@ -73,12 +73,18 @@ public sealed class CategoricalEncoder
     /// <summary>The level of a raw value given as UTF-8 bytes.</summary>
     public int Encode(ReadOnlySpan<byte> utf8)
     {
+        // The flag is read before the lookup. Once it is set no exact level is ever added, so a
+        // lookup after it sees every exact value. Read after a missed lookup instead, it races:
+        // thread A misses value v, thread B adds v as the last exact level, thread C finds the
+        // cap reached and sets the flag, and A would then send v to a bucket although v has an
+        // exact level.
+        var full = _full;
         if (_lookup.TryGetValue(utf8, out var level))
         {
             return level;
         }
 
-        return _full ? Bucket(utf8) : Add(utf8);
+        return full ? Bucket(utf8) : Add(utf8);
     }
 
     /// <summary>The value a level stands for, for reports.</summary>

@@ -35,7 +35,7 @@ namespace StreamMI.Engine.Estimation;
 /// on one core of the build machines. At the engine's largest stated load, 100 such
 /// features every few seconds, exact E[I] cannot keep up; a caller must then refresh AMI
 /// less often than the plug-in and Miller–Madow figures, or reuse E[I] while the margins
-/// have barely moved (it changes by O(1/N) per event).
+/// have barely moved (one event changes it by a relative O(1/N)).
 /// </para>
 /// </remarks>
 public static class ExpectedMutualInformation

@@ -276,7 +276,14 @@ public sealed class WindowedTables
 
     private int Slot(long paneId) => (int)(((paneId % _panes.Length) + _panes.Length) % _panes.Length);
 
-    private static long FloorDiv(long a, long b) => a >= 0 ? a / b : -((-a + b - 1) / b);
+    // Division truncates toward zero; a negative remainder means the floor is one lower. Negating
+    // a instead would overflow for times within a pane of long.MinValue and put them in a far
+    // future pane, emptying the window.
+    private static long FloorDiv(long a, long b)
+    {
+        var quotient = a / b;
+        return a % b < 0 ? quotient - 1 : quotient;
+    }
 
     private static long? NullIfUnset(long value, long unset) => value == unset ? null : value;
 
