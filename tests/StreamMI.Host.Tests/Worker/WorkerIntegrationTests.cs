@@ -53,6 +53,7 @@ public sealed class WorkerIntegrationTests
     {
         var monitorSettings = new Dictionary<string, string?>(s_demoMonitor) { ["MaxMessageBytes"] = "2048" };
         monitorSettings.Remove("Categorical:0");
+        monitorSettings.Remove("Exclude:1");
         monitorSettings["Categorical:0"] = "noisy_copy";
         monitorSettings["Numeric:0"] = "amount";
         monitorSettings["Features:0"] = "noisy_copy";
