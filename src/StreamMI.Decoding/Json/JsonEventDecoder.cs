@@ -35,10 +35,12 @@ namespace StreamMI.Decoding.Json;
 /// returns an error, the sink may already have received values of that event.
 /// </para>
 /// <para>
-/// A string escape naming a lone UTF-16 surrogate (<c>"\ud800"</c>) is reported as
-/// <see cref="DecodeError.InvalidUtf8"/> only when it lies in a requested string value or
-/// in a property name on a requested path; elsewhere it is passed over, because skipped
-/// text is never unescaped.
+/// Bytes that are not valid UTF-8 reject the whole event as
+/// <see cref="DecodeError.InvalidUtf8"/>, wherever they lie. A string escape naming a lone
+/// UTF-16 surrogate (<c>"\ud800"</c>) is judged less strictly: it is reported as
+/// <see cref="DecodeError.InvalidUtf8"/> only when it lies in the value reported for a
+/// requested field or in a property name on a requested path; elsewhere it is passed over,
+/// because skipped text is never unescaped.
 /// </para>
 /// <para>
 /// Allocation: a well-formed event, and one rejected as oversized, not valid UTF-8, not an
