@@ -26,7 +26,8 @@ internal sealed class ChunkedStream(byte[] data, int maxChunk, int seed) : Strea
 
     public override int Read(byte[] buffer, int offset, int count)
     {
-        int take = Math.Min(Math.Min(count, data.Length - _position), _random.Next(1, maxChunk + 1));
+        int chunk = _random.Next(1, maxChunk + 1);
+        int take = Math.Min(Math.Min(count, data.Length - _position), chunk);
         Array.Copy(data, _position, buffer, offset, take);
         _position += take;
         return take;
@@ -36,7 +37,8 @@ internal sealed class ChunkedStream(byte[] data, int maxChunk, int seed) : Strea
     {
     }
 
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) =>
+        throw new NotSupportedException();
 
     public override void SetLength(long value) => throw new NotSupportedException();
 

@@ -137,7 +137,14 @@ public sealed class CsvReader : IDisposable
 
     /// <summary>The number of fields every row must have: the header's, or the first good
     /// row's when there is no header; -1 until known.</summary>
-    public int ExpectedFieldCount => _expectedFieldCount;
+    public int ExpectedFieldCount
+    {
+        get
+        {
+            EnsureHeader();
+            return _expectedFieldCount;
+        }
+    }
 
     /// <summary>The current size of the read buffer, for tests of its growth.</summary>
     internal int BufferCapacity => _buffer.Length;

@@ -35,10 +35,12 @@ namespace StreamMI.Decoding.Json;
 /// returns an error, the sink may already have received values of that event.
 /// </para>
 /// <para>
-/// A string escape naming a lone UTF-16 surrogate (<c>"\ud800"</c>) is reported as
-/// <see cref="DecodeError.InvalidUtf8"/> only when it lies in a requested string value or
-/// in a property name on a requested path; elsewhere it is passed over, because skipped
-/// text is never unescaped.
+/// Bytes that are not valid UTF-8 reject the whole event as
+/// <see cref="DecodeError.InvalidUtf8"/>, wherever they lie. A string escape naming a lone
+/// UTF-16 surrogate (<c>"\ud800"</c>) is judged less strictly: it is reported as
+/// <see cref="DecodeError.InvalidUtf8"/> only when it lies in the value reported for a
+/// requested field or in a property name on a requested path; elsewhere it is passed over,
+/// because skipped text is never unescaped.
 /// </para>
 /// <para>
 /// Allocation: a well-formed event, and one rejected as oversized, not valid UTF-8, not an
@@ -233,9 +235,16 @@ public sealed partial class JsonEventDecoder
             JsonPathNode? child = null;
             if (node.HasChildren)
             {
-                if (!TryGetUnescaped(ref reader, out var name))
+                var name = reader.ValueSpan;
+                if (reader.ValueIsEscaped)
                 {
-                    return DecodeError.InvalidUtf8;
+                    int length = Unescape(ref reader);
+                    if (length < 0)
+                    {
+                        return DecodeError.InvalidUtf8;
+                    }
+
+                    name = _scratch.AsSpan(0, length);
                 }
 
                 child = node.Find(name);
@@ -351,9 +360,16 @@ public sealed partial class JsonEventDecoder
         switch (reader.TokenType)
         {
             case JsonTokenType.String:
-                if (!TryGetUnescaped(ref reader, out var text))
+                var text = reader.ValueSpan;
+                if (reader.ValueIsEscaped)
                 {
-                    return DecodeError.InvalidUtf8;
+                    int length = Unescape(ref reader);
+                    if (length < 0)
+                    {
+                        return DecodeError.InvalidUtf8;
+                    }
+
+                    text = _scratch.AsSpan(0, length);
                 }
 
                 ReportText(sink, field, text);
@@ -414,16 +430,10 @@ public sealed partial class JsonEventDecoder
             : double.NaN;
     }
 
-    // The text of the current string or property name, unescaped into the scratch buffer
-    // when it holds escapes. False when an escape names a lone surrogate.
-    private bool TryGetUnescaped(ref Utf8JsonReader reader, out ReadOnlySpan<byte> text)
+    // Unescapes the current string or property name, which holds escapes, into the
+    // scratch buffer and returns its length there; -1 when an escape names a lone surrogate.
+    private int Unescape(ref Utf8JsonReader reader)
     {
-        if (!reader.ValueIsEscaped)
-        {
-            text = reader.ValueSpan;
-            return true;
-        }
-
         // Unescaping never lengthens the text.
         int needed = reader.ValueSpan.Length;
         if (_scratch.Length < needed)
@@ -433,17 +443,13 @@ public sealed partial class JsonEventDecoder
 
         try
         {
-            int written = reader.CopyString(_scratch);
-            text = _scratch.AsSpan(0, written);
-            return true;
+            return reader.CopyString(_scratch);
         }
         catch (InvalidOperationException)
         {
-            // By design: CopyString throws when the unescaped text would not be valid
-            // UTF-8, which is the one way valid UTF-8 input can still carry an invalid
-            // string.
-            text = default;
-            return false;
+            // By design: CopyString throws when the unescaped text would not be valid UTF-8,
+            // which is the one way valid UTF-8 input can still carry an invalid string.
+            return -1;
         }
     }
 }

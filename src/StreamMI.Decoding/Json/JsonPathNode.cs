@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace StreamMI.Decoding.Json;
@@ -9,13 +10,19 @@ namespace StreamMI.Decoding.Json;
 /// </summary>
 internal sealed class JsonPathNode
 {
-    // Below this many children a straight scan (length first, then bytes) beats hashing.
-    private const int LinearSearchLimit = 8;
+    // Up to this many children a straight scan (length first, then bytes) beats hashing.
+    private const int LinearSearchLimit = 4;
 
     private readonly Dictionary<string, JsonPathNode> _building =
         new(StringComparer.Ordinal);
 
     private byte[][] _names = [];
+
+    private int[] _nameLengths = [];
+
+    // Bit (length mod 64) is set for each child name's length: most property names of an
+    // event are not requested, and this rejects many of them with one test.
+    private ulong _lengthBits;
 
     private JsonPathNode[] _children = [];
 
@@ -48,6 +55,7 @@ internal sealed class JsonPathNode
     public void Freeze()
     {
         _names = new byte[_building.Count][];
+        _nameLengths = new int[_building.Count];
         _children = new JsonPathNode[_building.Count];
         int i = 0;
         int height = 0;
@@ -56,6 +64,8 @@ internal sealed class JsonPathNode
             child.Freeze();
             height = Math.Max(height, child.Height + 1);
             _names[i] = Encoding.UTF8.GetBytes(name);
+            _nameLengths[i] = _names[i].Length;
+            _lengthBits |= 1UL << (_nameLengths[i] & 63);
             _children[i] = child;
             i++;
         }
@@ -69,13 +79,17 @@ internal sealed class JsonPathNode
         }
     }
 
-    public JsonPathNode? Find(ReadOnlySpan<byte> name)
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public JsonPathNode? Find(ReadOnlySpan<byte> name) =>
+        (_lengthBits & (1UL << (name.Length & 63))) == 0 ? null : FindByName(name);
+
+    private JsonPathNode? FindByName(ReadOnlySpan<byte> name)
     {
         if (_slots.Length == 0)
         {
-            for (int i = 0; i < _names.Length; i++)
+            for (int i = 0; i < _nameLengths.Length; i++)
             {
-                if (name.SequenceEqual(_names[i]))
+                if (_nameLengths[i] == name.Length && name.SequenceEqual(_names[i]))
                 {
                     return _children[i];
                 }

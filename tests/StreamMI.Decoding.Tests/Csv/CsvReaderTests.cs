@@ -204,13 +204,14 @@ public sealed class CsvReaderTests
     {
         string big = new string('z', 5000);
         var options = new CsvReaderOptions { BufferBytes = 16 };
-        using var shortReader = Reader("a,b\n" + string.Concat(Enumerable.Repeat("1,2\n", 500)), options);
+        string shortRows = "a,b\n" + string.Concat(Enumerable.Repeat("1,2\n", 500));
+        using var shortReader = Reader(shortRows, options);
         using var longReader = Reader("a,b\n1," + big + "\n3,4\n", options);
 
-        var shortRows = ReadAll(shortReader);
+        var shortRead = ReadAll(shortReader);
         var longRows = ReadAll(longReader);
 
-        Assert.Equal(500, shortRows.Count);
+        Assert.Equal(500, shortRead.Count);
         Assert.Equal(16, shortReader.BufferCapacity);
         Assert.Equal(big, longRows[0].Fields[1]);
         Assert.InRange(longReader.BufferCapacity, 5002, 2 * 5002);

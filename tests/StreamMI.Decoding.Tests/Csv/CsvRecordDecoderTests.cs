@@ -24,7 +24,8 @@ public sealed class CsvRecordDecoderTests
     [Fact]
     public void Decode_ChosenColumns_AreReportedAsTextInTheChosenOrder()
     {
-        var results = DecodeAll("id,country,amount\n1,NL,12.5\n2,\"F,R\",3\n", ["amount", "country"]);
+        var results = DecodeAll(
+            "id,country,amount\n1,NL,12.5\n2,\"F,R\",3\n", ["amount", "country"]);
 
         Assert.Equal(2, results.Count);
         Assert.Equal("12.5", results[0].Sink.Single(0).Text);

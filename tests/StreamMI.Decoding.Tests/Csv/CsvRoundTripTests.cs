@@ -83,7 +83,8 @@ public sealed partial class CsvRoundTripTests
 
         byte[] body = Encoding.UTF8.GetBytes(text.ToString());
         byte[] bytes = bom ? [0xEF, 0xBB, 0xBF, .. body] : body;
-        return new GeneratedFile(text.ToString(), bytes, rows, HasHeader: random.Next(2) == 0);
+        bool header = random.Next(2) == 0;
+        return new GeneratedFile(text.ToString(), bytes, rows, header);
     }
 
     private static string RandomField(Random random)

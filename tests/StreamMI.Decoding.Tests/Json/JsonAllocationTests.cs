@@ -44,7 +44,8 @@ public sealed class JsonAllocationTests
 
         Assert.Equal(0, allocated);
         Assert.Equal(600, errors);
-        Assert.True(sink.Texts > 0 && sink.Numbers > 0 && sink.Booleans > 0 && sink.Nulls > 0);
+        Assert.True(sink.Texts > 0 && sink.Numbers > 0);
+        Assert.True(sink.Booleans > 0 && sink.Nulls > 0);
     }
 
     [Fact]
@@ -74,7 +75,7 @@ public sealed class JsonAllocationTests
     }
 
     private static string Event(int i) =>
-        "{\"amount\": " + (i * 1.25).ToString(System.Globalization.CultureInfo.InvariantCulture)
+        "{\"amount\": " + FormattableString.Invariant($"{i * 1.25}")
         + ", \"user\": {\"country\": \"N\\u004c" + new string('x', i) + "\", \"age\": " + i
         + ", \"skip\": [1, {\"deep\": [2]}]}"
         + ", \"flag\": " + (i % 2 == 0 ? "true" : "false")

@@ -24,14 +24,18 @@ public sealed class JsonDiscoverFieldsTests
 
         Assert.Equal(DecodeError.None, error);
         Assert.Equal(
-            ["id", "user.country", "user.geo.lat", "user.geo.lon", "tags", "empty", "ok", "gone"],
+            [
+                "id", "user.country", "user.geo.lat", "user.geo.lon", "tags", "empty", "ok",
+                "gone",
+            ],
             paths);
     }
 
     [Fact]
     public void DiscoverFields_UnaddressableKeys_AreLeftOut()
     {
-        var (error, paths) = Discover("""{"a.b": 1, "": 2, "c": {"d.e": 3}, "f": {"g": 4}}""");
+        var (error, paths) = Discover(
+            """{"a.b": 1, "": 2, "c": {"d.e": 3}, "f": {"g": 4}}""");
 
         Assert.Equal(DecodeError.None, error);
 
@@ -64,7 +68,8 @@ public sealed class JsonDiscoverFieldsTests
     public void DiscoverFields_DiscoveredPaths_AreAllFoundByTheDecoder()
     {
         const string json = """
-            {"a": 1, "b": {"c": "x", "d": [1, 2], "e": {}}, "f": null, "g": {"h": {"i": false}}}
+            {"a": 1, "b": {"c": "x", "d": [1, 2], "e": {}}, "f": null,
+             "g": {"h": {"i": false}}}
             """;
         var (_, paths) = Discover(json);
         var decoder = new JsonEventDecoder(paths);
