@@ -2,6 +2,7 @@ using System.Text;
 using BenchmarkDotNet.Attributes;
 using StreamMI.Decoding;
 using StreamMI.Decoding.Json;
+using StreamMI.Host.Pipeline;
 using StreamMI.Engine.Discretisation;
 using StreamMI.Engine.Monitoring;
 using StreamMI.Engine.Windows;

@@ -2,6 +2,7 @@ using StreamMI.Decoding;
 using StreamMI.Decoding.Csv;
 using StreamMI.Decoding.Inference;
 using StreamMI.Decoding.Json;
+using StreamMI.Host.Pipeline;
 using StreamMI.Engine.Discretisation;
 using StreamMI.Engine.Monitoring;
 using StreamMI.Engine.Windows;

@@ -1,8 +1,9 @@
 using System.Buffers.Text;
 using System.Globalization;
+using StreamMI.Decoding;
 using StreamMI.Engine.Monitoring;
 
-namespace StreamMI.Decoding;
+namespace StreamMI.Host.Pipeline;
 
 /// <summary>
 /// Hands decoded values to an engine <see cref="EventRecord"/>: field i of the decoder is field i
