@@ -75,6 +75,12 @@ public sealed class WindowSummary
     {
         var counts = new int[margin.Levels];
         margin.CopyTo(counts);
-        return [.. counts.Select(c => (long)c)];
+        var wide = new long[counts.Length];
+        for (var i = 0; i < counts.Length; i++)
+        {
+            wide[i] = counts[i];
+        }
+
+        return wide;
     }
 }

@@ -130,6 +130,12 @@ public sealed class MonitorEngine
     /// </summary>
     public ReferenceModel? Reference => Volatile.Read(ref _reference);
 
+    /// <summary>
+    /// The reference and the last drift evaluation (features in schema order); null without drift.
+    /// Cheaper than a <see cref="Snapshot"/>, which also estimates every feature.
+    /// </summary>
+    public MonitorDrift? Drift => _detector is null ? null : Volatile.Read(ref _drift) ?? DriftStatus();
+
     /// <summary>True while events are held to learn numeric bin edges (or to choose redundancy pairs).</summary>
     public bool IsWarmingUp => Volatile.Read(ref _warmUp) is not null;
 
@@ -303,7 +309,7 @@ public sealed class MonitorEngine
     public MonitorSnapshot Snapshot()
     {
         var tables = Tables;
-        var drift = _detector is null ? null : Volatile.Read(ref _drift) ?? DriftStatus();
+        var drift = Drift;
         var reports = new List<FeatureReport>(Schema.Features.Count);
         for (var f = 0; f < Schema.Features.Count; f++)
         {

@@ -8,6 +8,7 @@ namespace StreamMI.Engine.Tests.Drift;
 internal sealed class EventFeeder(MonitorEngine engine)
 {
     private readonly EventRecord _record = engine.CreateRecord();
+    private readonly Dictionary<string, byte[]> _utf8 = new(StringComparer.Ordinal);
 
     public MonitorEngine Engine => engine;
 
@@ -27,12 +28,24 @@ internal sealed class EventFeeder(MonitorEngine engine)
                     _record.SetNumber(f, number, Encoding.UTF8.GetBytes(number.ToString("R", CultureInfo.InvariantCulture)));
                     break;
                 default:
-                    _record.SetText(f, Encoding.UTF8.GetBytes((string)features[f]));
+                    _record.SetText(f, Utf8((string)features[f]));
                     break;
             }
         }
 
-        _record.SetText(_record.TargetField, Encoding.UTF8.GetBytes(target));
+        _record.SetText(_record.TargetField, Utf8(target));
         return engine.Apply(_record);
+    }
+
+    // Long synthetic runs repeat a few values millions of times; encode each once.
+    private byte[] Utf8(string value)
+    {
+        if (!_utf8.TryGetValue(value, out var bytes))
+        {
+            bytes = Encoding.UTF8.GetBytes(value);
+            _utf8[value] = bytes;
+        }
+
+        return bytes;
     }
 }
