@@ -551,7 +551,7 @@ public sealed class MonitorEngine
 
     private ReferenceField Describe(FieldEncoder field) => new(field.Spec.Name, field.Spec.Kind)
     {
-        Bins = field.Spec.Bins,
+        Bins = field.Spec.Kind == FeatureKind.Numeric ? field.Spec.Bins : 0,
         Edges = field.Binner is { } binner ? [.. binner.Edges] : null,
         Values = field.Categorical is { } categorical ? [.. categorical.ExactValues()] : null,
         LevelCap = field.Spec.Kind == FeatureKind.Categorical ? field.Spec.LevelCap : 0,
