@@ -7,7 +7,7 @@ namespace StreamMI.Host.References;
 
 /// <summary>
 /// Reads and writes reference files: a frozen reference window as JSON, with its discretisation,
-/// so a monitor compared with it counts levels the same way. The format is in docs/reference-file.md.
+/// so a monitor compared with it counts levels the same way. The format is in docs/drift.md.
 /// </summary>
 /// <remarks>
 /// A file carries <c>"format": "streammi-reference"</c> and an integer <c>"version"</c>. This code

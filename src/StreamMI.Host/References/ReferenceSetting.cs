@@ -46,6 +46,12 @@ public static class ReferenceSetting
             return ReferenceSpec.Lagged(LagPanes(value[LaggedPrefix.Length..], window, key));
         }
 
+        if (window.Mode == WindowMode.WholeStream)
+        {
+            // The worker evaluates drift at pane boundaries; a whole-stream window has none.
+            throw new ConfigurationException($"{key} is a reference file, but a whole-stream window has no panes at which to compare with it; use a sliding or tumbling window (streammi scan --reference compares a whole file).");
+        }
+
         try
         {
             return ReferenceSpec.Frozen(ReferenceFile.Load(value));

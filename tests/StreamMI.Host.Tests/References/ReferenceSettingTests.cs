@@ -26,6 +26,14 @@ public sealed class ReferenceSettingTests : IDisposable
     }
 
     [Fact]
+    public void Validate_ReferenceFileOnWholeStream_SaysThereAreNoPanes()
+    {
+        var errors = Validate(new MonitorOptions { WindowMode = "whole-stream", Reference = SaveReference() });
+
+        Assert.Equal(["StreamMI:Monitors:0:Reference is a reference file, but a whole-stream window has no panes at which to compare with it; use a sliding or tumbling window (streammi scan --reference compares a whole file)."], errors);
+    }
+
+    [Fact]
     public void Validate_MissingReferenceFile_NamesTheSettingAndThePath()
     {
         var path = _files.PathOf("none.json");
