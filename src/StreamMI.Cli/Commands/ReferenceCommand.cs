@@ -63,7 +63,8 @@ internal static class ReferenceCommand
         var model = result.Reference!;
         stdout.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"Reference of {model.Events:N0} events ({result.Rows:N0} rows) with target '{model.Target.Name}' and {model.Features.Count} features written to {output} (format version {ReferenceFile.Version})."));
+            $"Reference of {model.Events:N0} events ({result.Rows:N0} rows) with target '{model.Target.Name}' "
+            + $"and {model.Features.Count} features written to {output} (format version {ReferenceFile.Version})."));
         return 0;
     }
 }

@@ -95,7 +95,9 @@ internal static class ScanCommand
         var format = reader.Value("format") switch
         {
             null => path == "-" ? InputFormat.JsonLines : FileScanner.FormatOf(path)
-                ?? throw new UsageException($"Cannot tell the format of '{path}' from its extension; pass --format csv or --format jsonl."),
+                ?? throw new UsageException(
+                    $"Cannot tell the format of '{path}' from its "
+                    + $"extension; pass --format csv or --format jsonl."),
             "csv" => InputFormat.Csv,
             "jsonl" or "ndjson" or "json" => InputFormat.JsonLines,
             var other => throw new UsageException($"--format must be csv or jsonl; it is '{other}'."),

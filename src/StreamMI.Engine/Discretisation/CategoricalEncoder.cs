@@ -129,7 +129,9 @@ public sealed class CategoricalEncoder
 
             if (values.Count > ExactLevelCap)
             {
-                throw new ArgumentException($"{values.Count} values do not fit a level cap of {ExactLevelCap}.", nameof(values));
+                throw new ArgumentException(
+                    $"{values.Count} values do not fit "
+                    + $"a level cap of {ExactLevelCap}.", nameof(values));
             }
 
             var level = 0;

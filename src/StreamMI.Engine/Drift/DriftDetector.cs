@@ -60,7 +60,8 @@ public sealed class DriftDetector
         {
             changes[f] = DependencyDriftTest.Compare(current.Moments[f], reference.Moments[f]);
             marginals[f] = DistributionShift.Compare(current.FeatureCounts[f], reference.FeatureCounts[f]);
-            sufficient[f] = current.Moments[f].Total >= s.MinimumEvents && reference.Moments[f].Total >= s.MinimumEvents;
+            sufficient[f] = current.Moments[f].Total >= s.MinimumEvents
+                && reference.Moments[f].Total >= s.MinimumEvents;
             if (sufficient[f])
             {
                 tested.Add(f);

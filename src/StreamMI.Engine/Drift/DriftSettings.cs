@@ -36,13 +36,19 @@ public sealed record DriftSettings
     /// <summary>Consecutive calm pane evaluations needed for a drifting feature to clear.</summary>
     public int ClearPanes { get; init; } = 3;
 
-    /// <summary>The level the corrected p-values are compared with (the false discovery rate for Benjamini–Hochberg).</summary>
+    /// <summary>
+    /// The level the corrected p-values are compared with (the false discovery rate for
+    /// Benjamini–Hochberg).
+    /// </summary>
     public double SignificanceLevel { get; init; } = 0.05;
 
     /// <summary>How the p-values of all features are corrected for testing many at once.</summary>
     public Correction Correction { get; init; } = Correction.BenjaminiHochberg;
 
-    /// <summary>PSI at or above which a feature's or the target's own distribution has shifted (with a significant G test).</summary>
+    /// <summary>
+    /// PSI at or above which a feature's or the target's own distribution has shifted (with a
+    /// significant G test).
+    /// </summary>
     public double PsiThreshold { get; init; } = 0.1;
 
     /// <summary>Throws with a message naming the setting when the settings cannot work.</summary>

@@ -112,19 +112,25 @@ public sealed class ReferenceModel
             var name = Features[f].Name;
             if (table.RowLevels > Capacity(Features[f]))
             {
-                problems.Add($"Feature '{name}' has counts at level {table.RowLevels - 1}, beyond its {Capacity(Features[f])} levels.");
+                problems.Add(
+                    $"Feature '{name}' has counts at level {table.RowLevels - 1}, "
+                    + $"beyond its {Capacity(Features[f])} levels.");
             }
 
             if (table.ColumnLevels > targetCapacity)
             {
-                problems.Add($"Feature '{name}' has counts at target level {table.ColumnLevels - 1}, beyond the target's {targetCapacity} levels.");
+                problems.Add(
+                    $"Feature '{name}' has counts at target level {table.ColumnLevels - 1}, "
+                    + $"beyond the target's {targetCapacity} levels.");
             }
 
             // Every event is counted once in every feature's table, so all tables share the
             // target's counts.
             if (!table.ColumnTotals().AsSpan().SequenceEqual(targetCounts))
             {
-                problems.Add($"Feature '{name}' counts the target differently from feature '{Features[0].Name}'; every table must hold the same events.");
+                problems.Add(
+                    $"Feature '{name}' counts the target differently from feature "
+                    + $"'{Features[0].Name}'; every table must hold the same events.");
             }
         }
 
@@ -166,7 +172,9 @@ public sealed class ReferenceModel
                 parts.Add($"the reference lacks {string.Join(", ", extra)}");
             }
 
-            problems.Add($"The reference's features are {string.Join(", ", theirs)}; the monitor's are {string.Join(", ", mine)} ({string.Join("; ", parts)}).");
+            problems.Add(
+                $"The reference's features are {string.Join(", ", theirs)}; the "
+                + $"monitor's are {string.Join(", ", mine)} ({string.Join("; ", parts)}).");
         }
 
         foreach (var spec in schema.Features)
@@ -195,7 +203,7 @@ public sealed class ReferenceModel
         }
 
         var features = schema.Features
-            .Select(spec => Fixed(spec, Features.First(f => string.Equals(f.Name, spec.Name, StringComparison.Ordinal))))
+            .Select(spec => Fixed(spec, Features.First(f => Same(f.Name, spec.Name))))
             .ToList();
         return new MonitorSchema(schema.Name, features, Fixed(schema.Target, Target), schema.Window)
         {
@@ -217,6 +225,8 @@ public sealed class ReferenceModel
             _ => BooleanLevels.Capacity,
         };
     }
+
+    private static bool Same(string a, string b) => string.Equals(a, b, StringComparison.Ordinal);
 
     private static FeatureSpec Fixed(FeatureSpec spec, ReferenceField field) => spec with
     {
@@ -252,7 +262,9 @@ public sealed class ReferenceModel
                 }
                 else if ((field.Values?.Count ?? 0) > field.LevelCap)
                 {
-                    problems.Add($"'{field.Name}' has {field.Values!.Count} values, more than its level cap of {field.LevelCap}.");
+                    problems.Add(
+                        $"'{field.Name}' has {field.Values!.Count} values, "
+                        + $"more than its level cap of {field.LevelCap}.");
                 }
                 else if (field.Values is { } values && values.Distinct(StringComparer.Ordinal).Count() != values.Count)
                 {
@@ -268,7 +280,9 @@ public sealed class ReferenceModel
         var kind = field.Kind.ToString().ToLowerInvariant();
         if (field.Kind != spec.Kind)
         {
-            problems.Add($"The {what} is {kind} in the reference and {spec.Kind.ToString().ToLowerInvariant()} in the monitor.");
+            problems.Add(
+                $"The {what} is {kind} in the reference and "
+                + $"{spec.Kind.ToString().ToLowerInvariant()} in the monitor.");
             return;
         }
 
@@ -276,7 +290,9 @@ public sealed class ReferenceModel
         {
             if (spec.Edges is { } edges && !edges.SequenceEqual(field.Edges ?? []))
             {
-                problems.Add($"The {what} has bin edges {Format(edges)} in the monitor and {Format(field.Edges ?? [])} in the reference.");
+                problems.Add(
+                    $"The {what} has bin edges {Format(edges)} in the monitor "
+                    + $"and {Format(field.Edges ?? [])} in the reference.");
             }
             else if (spec.Edges is null && spec.Bins != field.Bins)
             {
@@ -287,12 +303,16 @@ public sealed class ReferenceModel
         {
             if (spec.LevelCap != field.LevelCap)
             {
-                problems.Add($"The {what} has a level cap of {field.LevelCap} in the reference and {spec.LevelCap} in the monitor.");
+                problems.Add(
+                    $"The {what} has a level cap of {field.LevelCap} in "
+                    + $"the reference and {spec.LevelCap} in the monitor.");
             }
 
             if (spec.TailBuckets != field.TailBuckets)
             {
-                problems.Add($"The {what} has {field.TailBuckets} hashed buckets in the reference and {spec.TailBuckets} in the monitor.");
+                problems.Add(
+                    $"The {what} has {field.TailBuckets} hashed buckets in "
+                    + $"the reference and {spec.TailBuckets} in the monitor.");
             }
         }
     }

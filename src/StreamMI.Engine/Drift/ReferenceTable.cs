@@ -25,7 +25,9 @@ public sealed class ReferenceTable
         {
             if (cell.Row < 0 || cell.Column < 0 || cell.Count < 0)
             {
-                throw new ArgumentException($"Cell ({cell.Row}, {cell.Column}) = {cell.Count} is not a count of two levels.", nameof(cells));
+                throw new ArgumentException(
+                    $"Cell ({cell.Row}, {cell.Column}) = "
+                    + $"{cell.Count} is not a count of two levels.", nameof(cells));
             }
 
             if (cell.Count > 0)

@@ -64,7 +64,8 @@ public sealed class WindowSummary
         ArgumentNullException.ThrowIfNull(features);
 
         var tables = features
-            .Select(f => model.TableOf(f) ?? throw new ArgumentException($"The reference has no feature '{f}'.", nameof(features)))
+            .Select(f => model.TableOf(f)
+                ?? throw new ArgumentException($"The reference has no feature '{f}'.", nameof(features)))
             .ToList();
         var moments = tables.Select(t => InformationMoments.Of(t.ToSnapshot())).ToList();
         var target = tables.Count > 0 ? tables[0].ColumnTotals() : [];

@@ -66,12 +66,16 @@ public sealed class MonitorEngine
 
         if (reference?.Kind == ReferenceKind.FirstWindow && schema.Window.Mode == WindowMode.WholeStream)
         {
-            throw new ArgumentException($"Monitor '{schema.Name}': a whole-stream window never fills, so it has no first window to use as the reference.");
+            throw new ArgumentException(
+                $"Monitor '{schema.Name}': a whole-stream window never "
+                + $"fills, so it has no first window to use as the reference.");
         }
 
         if (reference?.Kind == ReferenceKind.Lagged && schema.Window.Mode == WindowMode.WholeStream)
         {
-            throw new ArgumentException($"Monitor '{schema.Name}': a whole-stream window has no panes for a lagged reference.");
+            throw new ArgumentException(
+                $"Monitor '{schema.Name}': a whole-stream "
+                + $"window has no panes for a lagged reference.");
         }
 
         Schema = schema;
@@ -544,7 +548,12 @@ public sealed class MonitorEngine
             var f = outside[i];
             reports[f] = reports[f] with
             {
-                Mrmr = new MrmrPlacement { Rank = set.Length + i + 1, InRedundancySet = false, QuotientRank = set.Length + i + 1 },
+                Mrmr = new MrmrPlacement
+                {
+                    Rank = set.Length + i + 1,
+                    InRedundancySet = false,
+                    QuotientRank = set.Length + i + 1,
+                },
             };
         }
     }

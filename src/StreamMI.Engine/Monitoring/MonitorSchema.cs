@@ -79,7 +79,9 @@ public sealed record MonitorSchema
 
         if (RedundancyTopK < 0 || RedundancyTopK > 64)
         {
-            throw new ArgumentException($"Monitor '{Name}': the redundancy set must be 0 to 64 features; it is {RedundancyTopK}.");
+            throw new ArgumentException(
+                $"Monitor '{Name}': the redundancy set must be "
+                + $"0 to 64 features; it is {RedundancyTopK}.");
         }
 
         foreach (var (a, b) in Pairs)

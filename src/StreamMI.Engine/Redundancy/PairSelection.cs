@@ -9,7 +9,10 @@ namespace StreamMI.Engine.Redundancy;
 /// </remarks>
 public static class PairSelection
 {
-    /// <summary>The indexes of the <paramref name="k"/> most relevant features, most relevant first; ties to the lower index.</summary>
+    /// <summary>
+    /// The indexes of the <paramref name="k"/> most relevant features, most relevant first; ties
+    /// go to the lower index.
+    /// </summary>
     public static int[] TopK(ReadOnlySpan<double> relevance, int k)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(k);

@@ -25,7 +25,9 @@ public static class WorkerEndpoints
             var waiting = cache.Services.Where(s => !s.IsReady).Select(s => s.Pipeline.Name).ToList();
             return waiting.Count == 0
                 ? Results.Text("ready\n")
-                : Results.Text($"not ready: {string.Join(", ", waiting)}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
+                : Results.Text(
+                    $"not ready: "
+                    + $"{string.Join(", ", waiting)}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
         });
         app.MapGet("/api/v1/snapshot", (HttpContext context, SnapshotCache cache) => WriteSnapshot(context, cache));
         app.MapGet("/api/v1/monitors/{name}/reference", (string name, SnapshotCache cache) => Reference(name, cache));
@@ -109,7 +111,8 @@ public static class WorkerEndpoints
         if (service.Pipeline.Engine?.Reference is not { } model)
         {
             return Results.Text(
-                $"monitor '{name}' has no frozen reference to save (none configured, a lagged one, or the first window has not filled yet)\n",
+                $"monitor '{name}' has no frozen reference to save (none configured, "
+                + $"a lagged one, or the first window has not filled yet)\n",
                 statusCode: StatusCodes.Status404NotFound);
         }
 

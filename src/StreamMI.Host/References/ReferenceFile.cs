@@ -92,7 +92,9 @@ public static class ReferenceFile
         }
         catch (JsonException ex)
         {
-            throw new ReferenceFileException($"'{name}' is not a StreamMI reference file: it is not valid JSON ({ex.Message}).", ex);
+            throw new ReferenceFileException(
+                $"'{name}' is not a StreamMI reference "
+                + $"file: it is not valid JSON ({ex.Message}).", ex);
         }
 
         using (document)
@@ -103,7 +105,9 @@ public static class ReferenceFile
                 || format.ValueKind != JsonValueKind.String
                 || format.GetString() != Format)
             {
-                throw new ReferenceFileException($"'{name}' is not a StreamMI reference file: it has no \"format\": \"{Format}\".");
+                throw new ReferenceFileException(
+                    $"'{name}' is not a StreamMI reference "
+                    + $"file: it has no \"format\": \"{Format}\".");
             }
 
             if (!root.TryGetProperty("version", out var version) || !version.TryGetInt32(out var v))
@@ -114,7 +118,8 @@ public static class ReferenceFile
             if (v != Version)
             {
                 throw new ReferenceFileException(
-                    $"'{name}' is reference format version {v}; this StreamMI reads version {Version}. Rebuild it with 'streammi reference build'.");
+                    $"'{name}' is reference format version {v}; this StreamMI reads "
+                    + $"version {Version}. Rebuild it with 'streammi reference build'.");
             }
 
             try
@@ -161,7 +166,9 @@ public static class ReferenceFile
 
         if (root.TryGetProperty("events", out var events) && events.GetInt64() != model.Events)
         {
-            throw new FormatException($"It says it holds {events.GetInt64()} events, but its tables hold {model.Events}.");
+            throw new FormatException(
+                $"It says it holds {events.GetInt64()} "
+                + $"events, but its tables hold {model.Events}.");
         }
 
         return model;
@@ -176,7 +183,9 @@ public static class ReferenceFile
             "categorical" => FeatureKind.Categorical,
             "numeric" => FeatureKind.Numeric,
             "boolean" => FeatureKind.Boolean,
-            var other => throw new FormatException($"The {what} '{name}' has kind '{other}'; kinds are categorical, numeric and boolean."),
+            var other => throw new FormatException(
+                $"The {what} '{name}' has kind '{other}'; "
+                + $"kinds are categorical, numeric and boolean."),
         };
 
         return new ReferenceField(name, kind)
@@ -184,7 +193,8 @@ public static class ReferenceFile
             Bins = element.TryGetProperty("bins", out var bins) ? bins.GetInt32() : 0,
             Edges = element.TryGetProperty("edges", out var edges) ? [.. edges.EnumerateArray().Select(e => e.GetDouble())] : null,
             Values = element.TryGetProperty("values", out var values)
-                ? [.. values.EnumerateArray().Select(v => v.GetString() ?? throw new FormatException($"The {what} '{name}' has a null value."))]
+                ? [.. values.EnumerateArray().Select(v => v.GetString()
+                    ?? throw new FormatException($"The {what} '{name}' has a null value."))]
                 : null,
             LevelCap = element.TryGetProperty("level_cap", out var cap) ? cap.GetInt32() : 0,
             TailBuckets = element.TryGetProperty("tail_buckets", out var buckets) ? buckets.GetInt32() : 0,
@@ -195,7 +205,9 @@ public static class ReferenceFile
     {
         if (cell.ValueKind != JsonValueKind.Array || cell.GetArrayLength() != 3)
         {
-            throw new FormatException($"Feature '{feature}' has a cell that is not [feature level, target level, count].");
+            throw new FormatException(
+                $"Feature '{feature}' has a cell that is "
+                + $"not [feature level, target level, count].");
         }
 
         return (cell[0].GetInt32(), cell[1].GetInt32(), cell[2].GetInt64());

@@ -35,7 +35,9 @@ public static class ReferenceSetting
         {
             if (window.Mode == WindowMode.WholeStream)
             {
-                throw new ConfigurationException($"{key} is first-window, but a whole-stream window never fills; use a sliding or tumbling window, or a reference file.");
+                throw new ConfigurationException(
+                    $"{key} is first-window, but a whole-stream window never fills; "
+                    + $"use a sliding or tumbling window, or a reference file.");
             }
 
             return ReferenceSpec.FirstWindow;
@@ -49,7 +51,9 @@ public static class ReferenceSetting
         if (window.Mode == WindowMode.WholeStream)
         {
             // The worker evaluates drift at pane boundaries; a whole-stream window has none.
-            throw new ConfigurationException($"{key} is a reference file, but a whole-stream window has no panes at which to compare with it; use a sliding or tumbling window (streammi scan --reference compares a whole file).");
+            throw new ConfigurationException(
+                $"{key} is a reference file, but a whole-stream window has no panes at which to compare with "
+                + $"it; use a sliding or tumbling window (streammi scan --reference compares a whole file).");
         }
 
         try
@@ -66,12 +70,16 @@ public static class ReferenceSetting
     {
         if (window.Mode == WindowMode.WholeStream)
         {
-            throw new ConfigurationException($"{key} is lagged, but a whole-stream window has no panes to lag by; use a sliding or tumbling window, or a reference file.");
+            throw new ConfigurationException(
+                $"{key} is lagged, but a whole-stream window has no panes to "
+                + $"lag by; use a sliding or tumbling window, or a reference file.");
         }
 
         if (!Durations.TryParse(text, out var lag))
         {
-            throw new ConfigurationException($"{key} 'lagged:{text}' needs a duration after 'lagged:' (such as lagged:1h or lagged:15m).");
+            throw new ConfigurationException(
+                $"{key} 'lagged:{text}' needs a duration after "
+                + $"'lagged:' (such as lagged:1h or lagged:15m).");
         }
 
         var pane = window.PaneMilliseconds;
@@ -79,7 +87,8 @@ public static class ReferenceSetting
         if (ms % pane != 0 || ms / pane < 1 || ms / pane > 100_000)
         {
             throw new ConfigurationException(
-                $"{key} 'lagged:{text}' must lag by a whole number of panes, 1 to 100000; a pane here is {TimeSpan.FromMilliseconds(pane)}.");
+                $"{key} 'lagged:{text}' must lag by a whole number of panes, 1 "
+                + $"to 100000; a pane here is {TimeSpan.FromMilliseconds(pane)}.");
         }
 
         return (int)(ms / pane);

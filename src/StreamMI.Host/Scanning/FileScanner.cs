@@ -239,7 +239,8 @@ public sealed class FileScanner
             if (absent.Count > 0)
             {
                 throw new ConfigurationException(
-                    $"The input has no column {string.Join(", ", absent.Select(a => $"'{a}'"))}, which the reference has; its columns are: {string.Join(", ", columns)}.");
+                    $"The input has no column {string.Join(", ", absent.Select(a => $"'{a}'"))}, "
+                    + $"which the reference has; its columns are: {string.Join(", ", columns)}.");
             }
 
             schema = ReferenceSelection.BuildSchema(
