@@ -67,4 +67,13 @@ public sealed class LintTests
 
         Assert.True(result.ExitCode == 0, result.Output);
     }
+
+    [Fact]
+    public async Task Gofmt_HelmRenderer_IsFormatted()
+    {
+        var result = await ToolRunner.RunAsync("gofmt", ["-l", Repository.PathOf("deploy/check/helmrender")]);
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal(string.Empty, result.StandardOutput.Trim());
+    }
 }

@@ -19,13 +19,19 @@ internal static class HelmRender
     /// Renders the chart with -strict, so that a template reading a value that values.yaml
     /// does not declare fails, as `helm lint --strict` would.
     /// </summary>
-    public static async Task<ToolResult> RenderAsync(params string[] arguments)
+    public static Task<ToolResult> RenderAsync(params string[] arguments) =>
+        RenderChartAsync(Repository.PathOf(Chart), strict: true, arguments);
+
+    /// <summary>Renders any chart folder, with or without -strict.</summary>
+    public static async Task<ToolResult> RenderChartAsync(
+        string chartDirectory,
+        bool strict,
+        params string[] arguments)
     {
         var binary = await Binary.Value;
+        string[] flags = strict ? ["-strict", .. arguments] : arguments;
 
-        return await ToolRunner.RunAsync(
-            binary,
-            ["-strict", .. arguments, Repository.PathOf(Chart)]);
+        return await ToolRunner.RunAsync(binary, [.. flags, chartDirectory]);
     }
 
     /// <summary>Renders and writes the manifests to a new temporary file, whose path it returns.</summary>

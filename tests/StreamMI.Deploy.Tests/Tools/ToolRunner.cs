@@ -19,6 +19,7 @@ internal static class ToolRunner
         ["yamllint"] = "Debian's yamllint package",
         ["shellcheck"] = "Debian's shellcheck package",
         ["go"] = "Debian's golang-go package",
+        ["gofmt"] = "Debian's golang-go package",
         ["node"] = "Node.js, part of the build machines' image",
         ["kubectl"] = "the kubectl package of the build machines' image",
         ["bash"] = "Debian's bash package",
