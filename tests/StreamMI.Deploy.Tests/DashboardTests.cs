@@ -31,7 +31,7 @@ public sealed partial class DashboardTests
         var file = TempFiles.NewPath("dashboard.json");
         await File.WriteAllTextAsync(file, text.Replace(original, wrong, StringComparison.Ordinal));
 
-        var result = await NodeScripts.RunAsync("typecheck-dashboard.mjs", file);
+        var result = await NodeScripts.RunAsync("typecheck-dashboard.mjs", expectFailure: true, file);
 
         Assert.Equal(1, result.ExitCode);
         Assert.Contains("error TS", result.StandardOutput, StringComparison.Ordinal);

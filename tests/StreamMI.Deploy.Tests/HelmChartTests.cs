@@ -145,22 +145,42 @@ public sealed class HelmChartTests
         var json = Manifests.Single(documents, "ConfigMap", "streammi")["data"]!["appsettings.json"]!.GetValue<string>();
         var deployment = Manifests.Single(documents, "Deployment");
 
+        var container = Manifests.Container(deployment);
+
+        // The file, then the container's plain environment variables over it, as
+        // `streammi run` layers them ("__" in a variable's name is ":" in a key).
+        var environment = container["env"]!.AsArray()
+            .Where(e => e!["value"] is not null)
+            .ToDictionary(
+                e => e!["name"]!.GetValue<string>().Replace("__", ":", StringComparison.Ordinal),
+                e => (string?)e!["value"]!.GetValue<string>());
         var configuration = new ConfigurationBuilder()
             .AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json)))
+            .AddInMemoryCollection(environment)
             .Build();
-        var mount = Manifests.Container(deployment)["volumeMounts"]!.AsArray()
+        var mount = container["volumeMounts"]!.AsArray()
             .Single(m => m!["name"]!.GetValue<string>() == "config")!;
+        var arguments = container["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToList();
 
         Assert.Equal("checkout", configuration["StreamMI:Monitors:0:Name"]);
         Assert.Equal("checkout-events", configuration["StreamMI:Monitors:0:Topic"]);
         Assert.Equal("converted", configuration["StreamMI:Monitors:0:Target"]);
+        Assert.Equal("streammi-checkout", configuration["StreamMI:Monitors:0:GroupId"]);
         Assert.Equal("fraud", configuration["StreamMI:Monitors:1:Name"]);
-        Assert.Equal("SaslSsl", configuration["StreamMI:Kafka:SecurityProtocol"]);
-        Assert.Equal("ScramSha512", configuration["StreamMI:Kafka:SaslMechanism"]);
-        Assert.Equal("/etc/streammi/kafka-tls/ca.crt", configuration["StreamMI:Kafka:SslCaLocation"]);
-        Assert.Equal("streammi-production", configuration["StreamMI:Kafka:GroupId"]);
+        Assert.Equal("*", configuration["StreamMI:Monitors:1:Categorical:0"]);
+        Assert.Equal("broker-0.kafka:9093,broker-1.kafka:9093,broker-2.kafka:9093", configuration["StreamMI:Kafka:BootstrapServers"]);
+        Assert.Equal("sasl_ssl", configuration["StreamMI:Kafka:Client:security.protocol"]);
+        Assert.Equal("SCRAM-SHA-512", configuration["StreamMI:Kafka:Client:sasl.mechanism"]);
+        Assert.Equal("/etc/streammi/kafka-tls/ca.crt", configuration["StreamMI:Kafka:Client:ssl.ca.location"]);
+        Assert.Equal("/etc/streammi/kafka-tls/tls.key", configuration["StreamMI:Kafka:Client:ssl.key.location"]);
+        Assert.Equal("streammi-production", configuration["StreamMI:Kafka:Client:client.id"]);
+        Assert.Equal(TimeSpan.FromSeconds(10), configuration.GetValue<TimeSpan>("StreamMI:Kafka:CommitInterval"));
+        Assert.Equal(100, configuration.GetValue<int>("StreamMI:MaxFeaturesPerMonitor"));
         Assert.Equal("Information", configuration["Logging:LogLevel:Default"]);
-        Assert.Equal("/app/appsettings.Production.json", mount["mountPath"]!.GetValue<string>());
+        Assert.Null(configuration["StreamMI:Kafka:Client:sasl.password"]);
+        Assert.Equal(8080, configuration.GetValue<int>("StreamMI:HttpPort"));
+        Assert.Equal(TimeSpan.FromSeconds(90), configuration.GetValue<TimeSpan>("StreamMI:ShutdownTimeout"));
+        Assert.Equal(["--config", $"{mount["mountPath"]!.GetValue<string>()}/appsettings.json"], arguments);
         Assert.Equal("Production", Manifests.EnvValue(deployment, "DOTNET_ENVIRONMENT"));
     }
 
@@ -174,9 +194,11 @@ public sealed class HelmChartTests
         JsonNode SecretRef(string name) =>
             env.Single(e => e!["name"]!.GetValue<string>() == name)!["valueFrom"]!["secretKeyRef"]!;
 
-        Assert.Equal("streammi-kafka-sasl", SecretRef("StreamMI__Kafka__SaslUsername")["name"]!.GetValue<string>());
-        Assert.Equal("user", SecretRef("StreamMI__Kafka__SaslUsername")["key"]!.GetValue<string>());
-        Assert.Equal("password", SecretRef("StreamMI__Kafka__SaslPassword")["key"]!.GetValue<string>());
+        // The worker reads StreamMI:Kafka:Client:* as librdkafka properties; the environment
+        // variable's "__" is the configuration key's ":".
+        Assert.Equal("streammi-kafka-sasl", SecretRef("StreamMI__Kafka__Client__sasl.username")["name"]!.GetValue<string>());
+        Assert.Equal("user", SecretRef("StreamMI__Kafka__Client__sasl.username")["key"]!.GetValue<string>());
+        Assert.Equal("password", SecretRef("StreamMI__Kafka__Client__sasl.password")["key"]!.GetValue<string>());
         var tls = deployment["spec"]!["template"]!["spec"]!["volumes"]!.AsArray()
             .Single(v => v!["name"]!.GetValue<string>() == "kafka-tls")!;
         Assert.Equal("streammi-kafka-tls", tls["secret"]!["secretName"]!.GetValue<string>());
@@ -201,6 +223,8 @@ public sealed class HelmChartTests
         Assert.Equal("/healthz/ready", container["readinessProbe"]!["httpGet"]!["path"]!.GetValue<string>());
         Assert.Equal("/healthz/live", container["startupProbe"]!["httpGet"]!["path"]!.GetValue<string>());
         Assert.Equal(8080, container["ports"]![0]!["containerPort"]!.GetValue<int>());
+        Assert.Equal("8080", Manifests.EnvValue(deployment, "StreamMI__HttpPort"));
+        Assert.Equal("http", container["readinessProbe"]!["httpGet"]!["port"]!.GetValue<string>());
         Assert.NotNull(container["resources"]!["limits"]!["memory"]);
         Assert.Equal("/tmp", container["volumeMounts"]!.AsArray()
             .Single(m => m!["name"]!.GetValue<string>() == "tmp")!["mountPath"]!.GetValue<string>());

@@ -6,7 +6,14 @@ namespace StreamMI.Deploy.Tests.Tools;
 /// <summary>The Node.js scripts of deploy/check, which need its npm packages installed.</summary>
 internal static class NodeScripts
 {
-    public static Task<ToolResult> RunAsync(string script, params string[] arguments)
+    public static Task<ToolResult> RunAsync(string script, params string[] arguments) =>
+        RunAsync(script, expectFailure: false, arguments);
+
+    /// <summary>
+    /// Runs a script; with expectFailure, the sources a failed type check generates are not
+    /// kept under deploy/check/build, since the test made it fail on purpose.
+    /// </summary>
+    public static Task<ToolResult> RunAsync(string script, bool expectFailure, params string[] arguments)
     {
         var modules = Repository.PathOf("deploy/check/node_modules");
 
@@ -18,9 +25,15 @@ internal static class NodeScripts
                 + "Run deploy/check/install-tools.sh (or `npm ci` in deploy/check).");
         }
 
+        var environment = new Dictionary<string, string>
+        {
+            ["STREAMMI_DISCARD_CHECK_SOURCES"] = expectFailure ? "1" : "0",
+        };
+
         return ToolRunner.RunAsync(
             "node",
-            [Repository.PathOf($"deploy/check/{script}"), .. arguments]);
+            [Repository.PathOf($"deploy/check/{script}"), .. arguments],
+            environment: environment);
     }
 
     /// <summary>
