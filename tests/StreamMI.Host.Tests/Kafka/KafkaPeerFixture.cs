@@ -153,7 +153,7 @@ public sealed class KafkaPeerFixture : IAsyncLifetime
         {
             throw new InvalidOperationException(
                 $"{BootstrapVariable}={bootstrap} names a Kafka that did not answer a metadata "
-                + $"request within {_adminBound.TotalSeconds:0} s: {ex.Message}",
+                + $"request (waited at most {_adminBound.TotalSeconds:0} s): {ex.Message}",
                 ex);
         }
     }
