@@ -1,0 +1,190 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit.Abstractions;
+
+namespace StreamMI.Host.Tests.EndToEnd;
+
+/// <summary>
+/// A real Prometheus server scrapes the real worker (its own process, reading the embedded Kafka
+/// peer on loopback) and evaluates deploy/prometheus/streammi-alerts.yaml; the dashboard's
+/// queries and the alerts are checked in that server. See docs/metrics.md for how to run it.
+/// </summary>
+public sealed partial class PrometheusEndToEndTests : IClassFixture<EndToEndFixture>
+{
+    /// <summary>
+    /// Series that docs/metrics.md and the dashboard describe but the worker does not export yet
+    /// (drift against a reference window, marginal drift, mRMR). A dashboard query over one of
+    /// them has no data here and is reported, not failed; each is taken off this list when the
+    /// worker exports it.
+    /// </summary>
+    private static readonly HashSet<string> s_notExportedYet = new(StringComparer.Ordinal)
+    {
+        "streammi_feature_reference_mutual_information",
+        "streammi_feature_drift_z",
+        "streammi_feature_drift_state",
+        "streammi_feature_marginal_psi",
+        "streammi_feature_mrmr_rank",
+        "streammi_target_psi",
+    };
+
+    private static readonly TimeSpan s_wait = TimeSpan.FromSeconds(45);
+
+    private readonly EndToEndFixture _fixture;
+    private readonly ITestOutputHelper _output;
+
+    public PrometheusEndToEndTests(EndToEndFixture fixture, ITestOutputHelper output)
+    {
+        _fixture = fixture;
+        _output = output;
+    }
+
+    private PrometheusServer Prometheus => _fixture.Prometheus;
+
+    [Fact]
+    public async Task Scrape_WorkerTarget_IsUpWithItsServiceResource()
+    {
+        await WaitForDataAsync("up{job=\"streammi\"} == 1");
+
+        // target_info carries the OpenTelemetry resource, named by OTEL_SERVICE_NAME and
+        // OTEL_RESOURCE_ATTRIBUTES in the worker's environment.
+        var info = await Prometheus.QueryAsync("target_info{job=\"streammi\"}");
+        var labels = Assert.Single(info).GetProperty("metric");
+        Assert.Equal("streammi-e2e", labels.GetProperty("service_name").GetString());
+        Assert.Equal("e2e", labels.GetProperty("deployment_environment").GetString());
+    }
+
+    [Fact]
+    public async Task PromtoolCheckMetrics_RealScrapeOfTheWorker_Passes()
+    {
+        var promtool = TestTools.Require("promtool", "prometheus");
+        string scrape = "";
+        await Waiting.UntilAsync(
+            async () =>
+            {
+                scrape = await _fixture.Worker.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+                return scrape.Contains("streammi_feature_mutual_information{", StringComparison.Ordinal);
+            },
+            s_wait,
+            () => $"No feature series in the worker's scrape.{Environment.NewLine}{_fixture.Diagnostics()}");
+
+        var (exitCode, output) = await ChildProcess.RunAsync(promtool, ["check", "metrics"], scrape, TimeSpan.FromSeconds(30));
+
+        Assert.True(exitCode == 0, $"promtool check metrics exited with {exitCode}:{Environment.NewLine}{output}");
+        Assert.Equal("", output.Trim());
+    }
+
+    [Fact]
+    public async Task Scrape_EveryCatalogueMetric_IsExported()
+    {
+        var catalogue = File.ReadAllLines(Path.Combine(EndToEndFixture.RepositoryRoot, "docs", "metrics.md"))
+            .Select(line => CatalogueRow().Match(line))
+            .Where(m => m.Success)
+            .Select(m => (Name: m.Groups["name"].Value, Type: m.Groups["type"].Value.Trim()))
+            .ToList();
+        Assert.True(catalogue.Count >= 20, $"Only {catalogue.Count} metrics read from docs/metrics.md.");
+
+        var missing = new List<string>();
+        await Waiting.UntilAsync(
+            async () =>
+            {
+                missing.Clear();
+                foreach (var (name, type) in catalogue.Where(c => !s_notExportedYet.Contains(c.Name)))
+                {
+                    var series = type == "histogram" ? name + "_bucket" : name;
+                    if ((await Prometheus.QueryAsync($"{series}{{job=\"streammi\"}}")).Count == 0)
+                    {
+                        missing.Add(series);
+                    }
+                }
+
+                return missing.Count == 0;
+            },
+            s_wait,
+            () => $"Not in Prometheus: {string.Join(", ", missing)}.{Environment.NewLine}{_fixture.Diagnostics()}");
+    }
+
+    [Fact]
+    public async Task Dashboard_EveryQuery_ReturnsData()
+    {
+        var dashboard = Path.Combine(EndToEndFixture.RepositoryRoot, "deploy", "grafana", "streammi-dashboard.json");
+        var queries = DashboardQueries.Read(dashboard)
+            .Select(q => (q.Source, q.Expr, PromQl: DashboardQueries.ToPromQl(q.Expr, "15s")))
+            .ToList();
+        Assert.True(queries.Count >= 10, $"Only {queries.Count} queries read from the dashboard.");
+
+        var pending = queries.Where(q => s_notExportedYet.Any(q.PromQl.Contains)).ToList();
+        foreach (var (source, _, promql) in pending)
+        {
+            _output.WriteLine($"not checked, its series is not exported yet: {source}: {promql}");
+        }
+
+        var empty = new List<string>();
+        await Waiting.UntilAsync(
+            async () =>
+            {
+                empty.Clear();
+                foreach (var (source, _, promql) in queries.Except(pending))
+                {
+                    if ((await Prometheus.QueryAsync(promql)).Count == 0)
+                    {
+                        empty.Add($"{source}: {promql}");
+                    }
+                }
+
+                return empty.Count == 0;
+            },
+            s_wait,
+            () => $"Dashboard queries without data:{Environment.NewLine}{string.Join(Environment.NewLine, empty)}"
+                + $"{Environment.NewLine}{_fixture.Diagnostics()}");
+    }
+
+    [Fact]
+    public async Task Alerts_OneMessageInTenMalformed_SkippedEventsHighFires()
+    {
+        // The stream's own share of malformed messages, as the worker counts it.
+        await WaitForDataAsync("streammi_events_consumed_total{job=\"streammi\"} > 1000");
+        var share = await ScalarAsync(
+            "sum(streammi_events_skipped_total{job=\"streammi\"}) / sum(streammi_events_consumed_total{job=\"streammi\"})");
+        Assert.InRange(share, 0.9 / EndToEndFixture.PoisonEvery, 1.1 / EndToEndFixture.PoisonEvery);
+
+        // 10 % is above the rule's 5 %, so the alert goes to firing once its shortened for: has passed.
+        await WaitForDataAsync(
+            $"ALERTS{{alertname=\"StreamMISkippedEventsHigh\", alertstate=\"firing\", monitor=\"{EndToEndFixture.MonitorName}\"}}");
+    }
+
+    [Fact]
+    public async Task Alerts_HealthyStream_StalledAndLagAlertsNeverActive()
+    {
+        // Eight scrapes of counted events: longer than any shortened for: (at most 3 s), so an
+        // alert whose condition held would be pending or firing by now.
+        await WaitForDataAsync("count_over_time(streammi_events_counted_total{job=\"streammi\"}[1m]) >= 8");
+        var counting = await ScalarAsync("sum(increase(streammi_events_counted_total{job=\"streammi\"}[10m]))");
+        Assert.True(counting > 0, $"The worker counted nothing: {counting}.");
+
+        var rules = await Prometheus.RulesAsync();
+        foreach (var alert in new[] { "StreamMIMonitorStalled", "StreamMIConsumerLagGrowing" })
+        {
+            var rule = rules[alert];
+            Assert.Equal("ok", rule.GetProperty("health").GetString());
+            Assert.Equal("inactive", rule.GetProperty("state").GetString());
+            var everActive = await Prometheus.QueryAsync($"count_over_time(ALERTS{{alertname=\"{alert}\"}}[10m])");
+            Assert.True(everActive.Count == 0, $"{alert} was pending or firing: {string.Join(", ", everActive)}");
+        }
+    }
+
+    private async Task WaitForDataAsync(string promql) =>
+        await Waiting.UntilAsync(
+            async () => (await Prometheus.QueryAsync(promql)).Count > 0,
+            s_wait,
+            () => $"No data for {promql}.{Environment.NewLine}{_fixture.Diagnostics()}");
+
+    private async Task<double> ScalarAsync(string promql)
+    {
+        var result = Assert.Single(await Prometheus.QueryAsync(promql));
+        return double.Parse(result.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"^\|\s*`[^`]+`\s*\|\s*`(?<name>streammi_[a-z_]+)`\s*\|(?<type>[^|]+)\|")]
+    private static partial Regex CatalogueRow();
+}
