@@ -17,7 +17,8 @@ namespace StreamMI.Host.Telemetry;
 public static class RuntimeMetricNames
 {
     /// <summary>The runtime instrument names that are renamed, and their new names.</summary>
-    public static IReadOnlyDictionary<string, string> Renamed { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    public static IReadOnlyDictionary<string, string> Renamed { get; } =
+        new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["dotnet.assembly.count"] = "dotnet.assemblies",
         ["dotnet.process.cpu.count"] = "dotnet.process.cpus",

@@ -12,7 +12,10 @@ namespace StreamMI.Host.Tests.EndToEnd;
 /// </summary>
 internal static partial class AlertRuleDurations
 {
-    /// <summary>Returns <paramref name="yaml"/> with each rule's durations divided by <paramref name="divisor"/>.</summary>
+    /// <summary>
+    /// Returns <paramref name="yaml"/> with each rule's durations divided by
+    /// <paramref name="divisor"/>.
+    /// </summary>
     public static string Shorten(string yaml, int divisor)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(divisor, 1);
@@ -72,7 +75,8 @@ internal static partial class AlertRuleDurations
         return total;
     }
 
-    [GeneratedRegex(@"^(?<lead>\s*(?:-\s+)?)(?<key>for|keep_firing_for):\s*(?<value>[0-9][0-9a-z]*)(?<rest>\s*(?:#.*)?)$")]
+    [GeneratedRegex(
+        @"^(?<lead>\s*(?:-\s+)?)(?<key>for|keep_firing_for):\s*(?<value>[0-9][0-9a-z]*)(?<rest>\s*(?:#.*)?)$")]
     private static partial Regex DurationLine();
 
     [GeneratedRegex(@"(?<amount>[0-9]+)(?<unit>ms|s|m|h|d|w|y)")]

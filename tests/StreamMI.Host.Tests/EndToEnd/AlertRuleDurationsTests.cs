@@ -43,11 +43,14 @@ public sealed class AlertRuleDurationsTests
             var (keyAfter, after) = Split(shortened[i]);
             Assert.Contains(key, new[] { "for", "keep_firing_for" });
             Assert.Equal(key, keyAfter);
-            Assert.Equal(AlertRuleDurations.Milliseconds(before), 300 * AlertRuleDurations.Milliseconds(after));
+            Assert.Equal(
+                AlertRuleDurations.Milliseconds(before),
+                300 * AlertRuleDurations.Milliseconds(after));
         }
 
         // Every rule has a for:, and all but the stalled-monitor rule a keep_firing_for:.
-        var rules = original.Count(l => l.TrimStart().StartsWith("- alert:", StringComparison.Ordinal));
+        var rules = original.Count(
+            l => l.TrimStart().StartsWith("- alert:", StringComparison.Ordinal));
         Assert.Equal((2 * rules) - 1, changed);
     }
 
@@ -56,10 +59,15 @@ public sealed class AlertRuleDurationsTests
     {
         var promtool = TestTools.Require("promtool", "prometheus");
         var copy = Path.Combine(Path.GetTempPath(), $"streammi-rules-{Guid.NewGuid():N}.yaml");
-        await File.WriteAllTextAsync(copy, AlertRuleDurations.Shorten(await File.ReadAllTextAsync(RulesPath), 300));
+        var original = await File.ReadAllTextAsync(RulesPath);
+        await File.WriteAllTextAsync(copy, AlertRuleDurations.Shorten(original, 300));
         try
         {
-            var (exitCode, output) = await ChildProcess.RunAsync(promtool, ["check", "rules", copy], "", TimeSpan.FromSeconds(30));
+            var (exitCode, output) = await ChildProcess.RunAsync(
+                promtool,
+                ["check", "rules", copy],
+                input: "",
+                TimeSpan.FromSeconds(30));
 
             Assert.True(exitCode == 0, $"promtool check rules exited with {exitCode}: {output}");
         }

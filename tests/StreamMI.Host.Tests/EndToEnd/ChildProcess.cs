@@ -118,15 +118,17 @@ internal sealed class ChildProcess : IDisposable
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish within {timeout}.");
+            var command = $"{fileName} {string.Join(' ', info.ArgumentList)}";
+            throw new TimeoutException($"{command} did not finish within {timeout}.");
         }
     }
 
     /// <summary>The last lines the process wrote, for a failure message.</summary>
     public string Tail() =>
-        $"--- last output of {Name} (pid {_process.Id}) ---{Environment.NewLine}{string.Join(Environment.NewLine, _lines)}";
+        $"--- last output of {Name} (pid {_process.Id}) ---{Environment.NewLine}"
+        + string.Join(Environment.NewLine, _lines);
 
-    /// <summary>Kills the process and its children, and waits a bounded time for it to end.</summary>
+    /// <summary>Kills the process and its children, and waits a bounded time for the end.</summary>
     public void Dispose()
     {
         if (!s_running.TryRemove(this, out _))

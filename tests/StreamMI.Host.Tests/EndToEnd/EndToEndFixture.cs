@@ -27,7 +27,8 @@ public sealed class EndToEndFixture : IAsyncLifetime
     private readonly List<IDisposable> _started = [];
     private EmbeddedKafkaCluster? _cluster;
 
-    public string Directory { get; } = Path.Combine(Path.GetTempPath(), "streammi-e2e-" + Guid.NewGuid().ToString("N")[..8]);
+    public string Directory { get; } =
+        Path.Combine(Path.GetTempPath(), "streammi-e2e-" + Guid.NewGuid().ToString("N")[..8]);
 
     public string Topic { get; } = "e2e-events";
 
@@ -53,10 +54,18 @@ public sealed class EndToEndFixture : IAsyncLifetime
             _cluster.SetGroupInitialRebalanceDelay(TimeSpan.FromMilliseconds(100));
 
             var rules = Path.Combine(Directory, "streammi-alerts.yaml");
-            var original = File.ReadAllText(Path.Combine(RepositoryRoot, "deploy", "prometheus", "streammi-alerts.yaml"));
-            await File.WriteAllTextAsync(rules, AlertRuleDurations.Shorten(original, RuleDurationDivisor));
+            var original = await File.ReadAllTextAsync(
+                Path.Combine(RepositoryRoot, "deploy", "prometheus", "streammi-alerts.yaml"));
+            await File.WriteAllTextAsync(
+                rules,
+                AlertRuleDurations.Shorten(original, RuleDurationDivisor));
 
-            Producer = Keep(new StreamProducer(_cluster.BootstrapServers, Topic, eventsPerSecond: 500, PoisonEvery, seed: 31));
+            Producer = Keep(new StreamProducer(
+                _cluster.BootstrapServers,
+                Topic,
+                eventsPerSecond: 500,
+                PoisonEvery,
+                seed: 31));
             var workerPort = FreePort();
             Worker = Keep(WorkerProcess.Start(
                 Directory,
@@ -79,7 +88,8 @@ public sealed class EndToEndFixture : IAsyncLifetime
                     ["OTEL_SERVICE_NAME"] = "streammi-e2e",
                     ["OTEL_RESOURCE_ATTRIBUTES"] = "deployment.environment=e2e",
                 }));
-            Prometheus = Keep(PrometheusServer.Start(Directory, $"127.0.0.1:{workerPort}", rules, FreePort()));
+            Prometheus = Keep(
+                PrometheusServer.Start(Directory, $"127.0.0.1:{workerPort}", rules, FreePort()));
 
             await Worker.WaitReadyAsync(TimeSpan.FromSeconds(60));
             await Prometheus.WaitReadyAsync(TimeSpan.FromSeconds(30));
@@ -134,7 +144,8 @@ public sealed class EndToEndFixture : IAsyncLifetime
 
     private static string FindRepositoryRoot()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        var directory = new DirectoryInfo(AppContext.BaseDirectory);
+        for (; directory is not null; directory = directory.Parent)
         {
             if (File.Exists(Path.Combine(directory.FullName, "StreamMI.sln")))
             {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using StreamMI.Deploy.Tests;
 using Xunit.Abstractions;
 
 namespace StreamMI.Host.Tests.EndToEnd;
@@ -12,6 +13,8 @@ namespace StreamMI.Host.Tests.EndToEnd;
 /// </summary>
 public sealed partial class PrometheusEndToEndTests : IClassFixture<EndToEndFixture>
 {
+    private const string Job = "job=\"streammi\"";
+
     /// <summary>
     /// Series that docs/metrics.md and the dashboard describe but the worker does not export yet
     /// (drift against a reference window, marginal drift, mRMR). A dashboard query over one of
@@ -41,14 +44,16 @@ public sealed partial class PrometheusEndToEndTests : IClassFixture<EndToEndFixt
 
     private PrometheusServer Prometheus => _fixture.Prometheus;
 
+    private static string NewLine => Environment.NewLine;
+
     [Fact]
     public async Task Scrape_WorkerTarget_IsUpWithItsServiceResource()
     {
-        await WaitForDataAsync("up{job=\"streammi\"} == 1");
+        await WaitForDataAsync($"up{{{Job}}} == 1");
 
         // target_info carries the OpenTelemetry resource, named by OTEL_SERVICE_NAME and
         // OTEL_RESOURCE_ATTRIBUTES in the worker's environment.
-        var info = await Prometheus.QueryAsync("target_info{job=\"streammi\"}");
+        var info = await Prometheus.QueryAsync($"target_info{{{Job}}}");
         var labels = Assert.Single(info).GetProperty("metric");
         Assert.Equal("streammi-e2e", labels.GetProperty("service_name").GetString());
         Assert.Equal("e2e", labels.GetProperty("deployment_environment").GetString());
@@ -58,19 +63,24 @@ public sealed partial class PrometheusEndToEndTests : IClassFixture<EndToEndFixt
     public async Task PromtoolCheckMetrics_RealScrapeOfTheWorker_Passes()
     {
         var promtool = TestTools.Require("promtool", "prometheus");
-        string scrape = "";
+        var metrics = new Uri("/metrics", UriKind.Relative);
+        var scrape = "";
         await Waiting.UntilAsync(
             async () =>
             {
-                scrape = await _fixture.Worker.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+                scrape = await _fixture.Worker.Http.GetStringAsync(metrics);
                 return scrape.Contains("streammi_feature_mutual_information{", StringComparison.Ordinal);
             },
             s_wait,
-            () => $"No feature series in the worker's scrape.{Environment.NewLine}{_fixture.Diagnostics()}");
+            () => $"No feature series in the worker's scrape.{NewLine}{_fixture.Diagnostics()}");
 
-        var (exitCode, output) = await ChildProcess.RunAsync(promtool, ["check", "metrics"], scrape, TimeSpan.FromSeconds(30));
+        var (exitCode, output) = await ChildProcess.RunAsync(
+            promtool,
+            ["check", "metrics"],
+            input: scrape,
+            TimeSpan.FromSeconds(30));
 
-        Assert.True(exitCode == 0, $"promtool check metrics exited with {exitCode}:{Environment.NewLine}{output}");
+        Assert.True(exitCode == 0, $"promtool check metrics exited with {exitCode}:{NewLine}{output}");
         Assert.Equal("", output.Trim());
     }
 
@@ -82,17 +92,20 @@ public sealed partial class PrometheusEndToEndTests : IClassFixture<EndToEndFixt
             .Where(m => m.Success)
             .Select(m => (Name: m.Groups["name"].Value, Type: m.Groups["type"].Value.Trim()))
             .ToList();
-        Assert.True(catalogue.Count >= 20, $"Only {catalogue.Count} metrics read from docs/metrics.md.");
+        Assert.True(catalogue.Count >= 20, $"Only {catalogue.Count} metrics in docs/metrics.md.");
 
+        var expected = catalogue
+            .Where(c => !s_notExportedYet.Contains(c.Name))
+            .Select(c => c.Type == "histogram" ? c.Name + "_bucket" : c.Name)
+            .ToList();
         var missing = new List<string>();
         await Waiting.UntilAsync(
             async () =>
             {
                 missing.Clear();
-                foreach (var (name, type) in catalogue.Where(c => !s_notExportedYet.Contains(c.Name)))
+                foreach (var series in expected)
                 {
-                    var series = type == "histogram" ? name + "_bucket" : name;
-                    if ((await Prometheus.QueryAsync($"{series}{{job=\"streammi\"}}")).Count == 0)
+                    if ((await Prometheus.QueryAsync($"{series}{{{Job}}}")).Count == 0)
                     {
                         missing.Add(series);
                     }
@@ -101,20 +114,24 @@ public sealed partial class PrometheusEndToEndTests : IClassFixture<EndToEndFixt
                 return missing.Count == 0;
             },
             s_wait,
-            () => $"Not in Prometheus: {string.Join(", ", missing)}.{Environment.NewLine}{_fixture.Diagnostics()}");
+            () => $"Not in Prometheus: {string.Join(", ", missing)}.{NewLine}{_fixture.Diagnostics()}");
     }
 
     [Fact]
     public async Task Dashboard_EveryQuery_ReturnsData()
     {
-        var dashboard = Path.Combine(EndToEndFixture.RepositoryRoot, "deploy", "grafana", "streammi-dashboard.json");
-        var queries = DashboardQueries.Read(dashboard)
-            .Select(q => (q.Source, q.Expr, PromQl: DashboardQueries.ToPromQl(q.Expr, "15s")))
+        // Every monitor and feature (the dashboard's "All"), and a 15 s rate interval: at least
+        // four scrapes, as Grafana's $__rate_interval asks for.
+        var dashboard = Path.Combine(
+            EndToEndFixture.RepositoryRoot, "deploy", "grafana", "streammi-dashboard.json");
+        var variables = new DashboardVariables(RateInterval: "15s", Interval: "15s");
+        var queries = DashboardQueries.LoadResolved(dashboard, variables)
+            .Select(q => (Source: $"{q.Source} '{q.Title}' {q.RefId}", PromQl: q.Expr))
             .ToList();
         Assert.True(queries.Count >= 10, $"Only {queries.Count} queries read from the dashboard.");
 
         var pending = queries.Where(q => s_notExportedYet.Any(q.PromQl.Contains)).ToList();
-        foreach (var (source, _, promql) in pending)
+        foreach (var (source, promql) in pending)
         {
             _output.WriteLine($"not checked, its series is not exported yet: {source}: {promql}");
         }
@@ -124,7 +141,7 @@ public sealed partial class PrometheusEndToEndTests : IClassFixture<EndToEndFixt
             async () =>
             {
                 empty.Clear();
-                foreach (var (source, _, promql) in queries.Except(pending))
+                foreach (var (source, promql) in queries.Except(pending))
                 {
                     if ((await Prometheus.QueryAsync(promql)).Count == 0)
                     {
@@ -135,22 +152,24 @@ public sealed partial class PrometheusEndToEndTests : IClassFixture<EndToEndFixt
                 return empty.Count == 0;
             },
             s_wait,
-            () => $"Dashboard queries without data:{Environment.NewLine}{string.Join(Environment.NewLine, empty)}"
-                + $"{Environment.NewLine}{_fixture.Diagnostics()}");
+            () => $"Dashboard queries without data:{NewLine}{string.Join(NewLine, empty)}"
+                + $"{NewLine}{_fixture.Diagnostics()}");
     }
 
     [Fact]
     public async Task Alerts_OneMessageInTenMalformed_SkippedEventsHighFires()
     {
         // The stream's own share of malformed messages, as the worker counts it.
-        await WaitForDataAsync("streammi_events_consumed_total{job=\"streammi\"} > 1000");
+        await WaitForDataAsync($"streammi_events_consumed_total{{{Job}}} > 1000");
         var share = await ScalarAsync(
-            "sum(streammi_events_skipped_total{job=\"streammi\"}) / sum(streammi_events_consumed_total{job=\"streammi\"})");
+            $"sum(streammi_events_skipped_total{{{Job}}})"
+            + $" / sum(streammi_events_consumed_total{{{Job}}})");
         Assert.InRange(share, 0.9 / EndToEndFixture.PoisonEvery, 1.1 / EndToEndFixture.PoisonEvery);
 
-        // 10 % is above the rule's 5 %, so the alert goes to firing once its shortened for: has passed.
+        // 10 % is above the rule's 5 %: the alert fires once its shortened for: has passed.
         await WaitForDataAsync(
-            $"ALERTS{{alertname=\"StreamMISkippedEventsHigh\", alertstate=\"firing\", monitor=\"{EndToEndFixture.MonitorName}\"}}");
+            "ALERTS{alertname=\"StreamMISkippedEventsHigh\", alertstate=\"firing\", "
+            + $"monitor=\"{EndToEndFixture.MonitorName}\"}}");
     }
 
     [Fact]
@@ -158,8 +177,8 @@ public sealed partial class PrometheusEndToEndTests : IClassFixture<EndToEndFixt
     {
         // Eight scrapes of counted events: longer than any shortened for: (at most 3 s), so an
         // alert whose condition held would be pending or firing by now.
-        await WaitForDataAsync("count_over_time(streammi_events_counted_total{job=\"streammi\"}[1m]) >= 8");
-        var counting = await ScalarAsync("sum(increase(streammi_events_counted_total{job=\"streammi\"}[10m]))");
+        await WaitForDataAsync($"count_over_time(streammi_events_counted_total{{{Job}}}[1m]) >= 8");
+        var counting = await ScalarAsync($"sum(increase(streammi_events_counted_total{{{Job}}}[10m]))");
         Assert.True(counting > 0, $"The worker counted nothing: {counting}.");
 
         var rules = await Prometheus.RulesAsync();
@@ -168,8 +187,9 @@ public sealed partial class PrometheusEndToEndTests : IClassFixture<EndToEndFixt
             var rule = rules[alert];
             Assert.Equal("ok", rule.GetProperty("health").GetString());
             Assert.Equal("inactive", rule.GetProperty("state").GetString());
-            var everActive = await Prometheus.QueryAsync($"count_over_time(ALERTS{{alertname=\"{alert}\"}}[10m])");
-            Assert.True(everActive.Count == 0, $"{alert} was pending or firing: {string.Join(", ", everActive)}");
+            var everActive = await Prometheus.QueryAsync(
+                $"count_over_time(ALERTS{{alertname=\"{alert}\"}}[10m])");
+            Assert.True(everActive.Count == 0, $"{alert} was active: {string.Join(", ", everActive)}");
         }
     }
 
@@ -177,12 +197,13 @@ public sealed partial class PrometheusEndToEndTests : IClassFixture<EndToEndFixt
         await Waiting.UntilAsync(
             async () => (await Prometheus.QueryAsync(promql)).Count > 0,
             s_wait,
-            () => $"No data for {promql}.{Environment.NewLine}{_fixture.Diagnostics()}");
+            () => $"No data for {promql}.{NewLine}{_fixture.Diagnostics()}");
 
     private async Task<double> ScalarAsync(string promql)
     {
         var result = Assert.Single(await Prometheus.QueryAsync(promql));
-        return double.Parse(result.GetProperty("value")[1].GetString()!, CultureInfo.InvariantCulture);
+        var value = result.GetProperty("value")[1].GetString()!;
+        return double.Parse(value, CultureInfo.InvariantCulture);
     }
 
     [GeneratedRegex(@"^\|\s*`[^`]+`\s*\|\s*`(?<name>streammi_[a-z_]+)`\s*\|(?<type>[^|]+)\|")]

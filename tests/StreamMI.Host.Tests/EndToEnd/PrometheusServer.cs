@@ -14,7 +14,11 @@ internal sealed class PrometheusServer : IDisposable
     private PrometheusServer(ChildProcess process, int port)
     {
         _process = process;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        Http = new HttpClient
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            Timeout = TimeSpan.FromSeconds(10),
+        };
     }
 
     public HttpClient Http { get; }
@@ -66,7 +70,8 @@ internal sealed class PrometheusServer : IDisposable
             {
                 if (_process.HasExited)
                 {
-                    throw new InvalidOperationException($"Prometheus exited at start.{Environment.NewLine}{_process.Tail()}");
+                    throw new InvalidOperationException(
+                        $"Prometheus exited at start.{Environment.NewLine}{_process.Tail()}");
                 }
 
                 try
@@ -83,7 +88,7 @@ internal sealed class PrometheusServer : IDisposable
             () => $"Prometheus did not become ready.{Environment.NewLine}{_process.Tail()}");
     }
 
-    /// <summary>Runs an instant query and returns its result vector (empty when there is no data).</summary>
+    /// <summary>Runs an instant query; returns its result vector, empty when there is no data.</summary>
     public async Task<IReadOnlyList<JsonElement>> QueryAsync(string promql)
     {
         var uri = new Uri("/api/v1/query?query=" + Uri.EscapeDataString(promql), UriKind.Relative);
@@ -109,7 +114,10 @@ internal sealed class PrometheusServer : IDisposable
         using var document = JsonDocument.Parse(body);
         return document.RootElement.GetProperty("data").GetProperty("groups").EnumerateArray()
             .SelectMany(g => g.GetProperty("rules").EnumerateArray())
-            .ToDictionary(r => r.GetProperty("name").GetString()!, r => r.Clone(), StringComparer.Ordinal);
+            .ToDictionary(
+                r => r.GetProperty("name").GetString()!,
+                r => r.Clone(),
+                StringComparer.Ordinal);
     }
 
     public void Dispose()

@@ -21,7 +21,12 @@ internal sealed class StreamProducer : IDisposable
     private volatile SyntheticEvents _events;
     private long _produced;
 
-    public StreamProducer(string bootstrapServers, string topic, int eventsPerSecond, int poisonEvery, int seed)
+    public StreamProducer(
+        string bootstrapServers,
+        string topic,
+        int eventsPerSecond,
+        int poisonEvery,
+        int seed)
     {
         _producer = new ProducerBuilder<Null, byte[]>(new ProducerConfig
         {
@@ -62,10 +67,13 @@ internal sealed class StreamProducer : IDisposable
             for (; sent < due && !_stop.IsCancellationRequested; sent++)
             {
                 var now = DateTimeOffset.UtcNow;
-                var value = (sent + 1) % _poisonEvery == 0 ? s_poison : _events.Next(now.ToUnixTimeMilliseconds());
+                var value = (sent + 1) % _poisonEvery == 0
+                    ? s_poison
+                    : _events.Next(now.ToUnixTimeMilliseconds());
                 try
                 {
-                    _producer.Produce(_topic, new Message<Null, byte[]> { Value = value, Timestamp = new Timestamp(now) });
+                    var message = new Message<Null, byte[]> { Value = value, Timestamp = new Timestamp(now) };
+                    _producer.Produce(_topic, message);
                     Interlocked.Increment(ref _produced);
                 }
                 catch (ProduceException<Null, byte[]>)

@@ -33,7 +33,8 @@ internal static class TestTools
     /// </summary>
     public static string DotnetHost()
     {
-        if (Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } hostPath && File.Exists(hostPath))
+        var hostPath = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+        if (!string.IsNullOrEmpty(hostPath) && File.Exists(hostPath))
         {
             return hostPath;
         }

@@ -15,7 +15,11 @@ internal sealed class WorkerProcess : IDisposable
     {
         _process = process;
         Port = port;
-        Http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(10) };
+        Http = new HttpClient
+        {
+            BaseAddress = new Uri($"http://127.0.0.1:{port}"),
+            Timeout = TimeSpan.FromSeconds(10),
+        };
     }
 
     public int Port { get; }
@@ -39,7 +43,8 @@ internal sealed class WorkerProcess : IDisposable
         var dll = Path.Combine(AppContext.BaseDirectory, "streammi.dll");
         if (!File.Exists(dll))
         {
-            throw new InvalidOperationException($"{dll} is missing: build tests/StreamMI.Host.Tests, which references src/StreamMI.Cli.");
+            throw new InvalidOperationException(
+                $"{dll} is missing: build tests/StreamMI.Host.Tests, which references src/StreamMI.Cli.");
         }
 
         var env = new Dictionary<string, string?>(StringComparer.Ordinal);
@@ -77,12 +82,14 @@ internal sealed class WorkerProcess : IDisposable
             {
                 if (_process.HasExited)
                 {
-                    throw new InvalidOperationException($"The worker exited at start.{Environment.NewLine}{_process.Tail()}");
+                    throw new InvalidOperationException(
+                        $"The worker exited at start.{Environment.NewLine}{_process.Tail()}");
                 }
 
                 try
                 {
-                    using var response = await Http.GetAsync(new Uri("/healthz/ready", UriKind.Relative));
+                    var ready = new Uri("/healthz/ready", UriKind.Relative);
+                    using var response = await Http.GetAsync(ready);
                     return response.IsSuccessStatusCode;
                 }
                 catch (HttpRequestException)

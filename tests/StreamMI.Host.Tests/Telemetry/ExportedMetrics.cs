@@ -32,7 +32,7 @@ internal sealed class ExportedMetrics
         // the in-memory exporter's list is what tells whether a collection happened.
         exported.Clear();
         provider.ForceFlush(10_000);
-        Assert.True(exported.Count > 0, "The in-memory exporter received nothing from a collection.");
+        Assert.True(exported.Count > 0, "The in-memory exporter received nothing.");
 
         // Meters are matched by name across the process, so workers of tests running at the same
         // time export under the same instrument names: points are merged here and tests pick
@@ -78,7 +78,7 @@ internal sealed class ExportedMetrics
         return matching[0].Value;
     }
 
-    /// <summary>The points of <paramref name="name"/> that belong to <paramref name="monitor"/>.</summary>
+    /// <summary>The points of <paramref name="name"/> of monitor <paramref name="monitor"/>.</summary>
     public IReadOnlyList<ExportedPoint> Points(string name, string monitor) =>
         [.. Points(name).Where(p => p.Tag("monitor") == monitor)];
 
@@ -87,7 +87,10 @@ internal sealed class ExportedMetrics
     /// <paramref name="name"/> that belong to <paramref name="monitor"/>.
     /// </summary>
     public ISet<string> TagValues(string name, string monitor, string key) =>
-        Points(name, monitor).Select(p => p.Tag(key)).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        Points(name, monitor)
+            .Select(p => p.Tag(key))
+            .OfType<string>()
+            .ToHashSet(StringComparer.Ordinal);
 
     private static double ValueOf(MetricType type, MetricPoint point) => type switch
     {

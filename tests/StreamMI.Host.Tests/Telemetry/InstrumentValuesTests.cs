@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using OpenTelemetry.Metrics;
@@ -19,7 +17,8 @@ public sealed class InstrumentValuesTests
     private const int Events = 6000;
     private const int LateEvents = 7;
 
-    private static readonly string[] s_features = ["noisy_copy", "amount", "independent", "concept", "region"];
+    private static readonly string[] s_features =
+        ["noisy_copy", "amount", "independent", "concept", "region"];
 
     // Poison messages and the reason each is skipped for.
     private static readonly (byte[]? Value, string Reason)[] s_poison =
@@ -40,7 +39,7 @@ public sealed class InstrumentValuesTests
         await using var harness = await WorkerHarness.StartAsync(
             Partitions,
             Monitor(name),
-            configureServices: s => s.ConfigureOpenTelemetryMeterProvider(b => b.AddInMemoryExporter(exported)));
+            configureServices: InMemoryExporter(exported));
 
         // Phase one: 6,000 events over 6 s of event time and the poison messages. Events of
         // different partitions may be counted in any order, but all fit in the 10 s window, so
@@ -49,7 +48,9 @@ public sealed class InstrumentValuesTests
         var start = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
         harness.Produce(Enumerable.Range(0, Events).Select(i => generator.Next(start + i)));
         harness.Produce(s_poison.Select(p => p.Value));
-        await harness.WaitForAsync(m => Counted(m) >= Events && SkippedTotal(m) >= s_poison.Length, Timeout);
+        await harness.WaitForAsync(
+            m => Counted(m) >= Events && SkippedTotal(m) >= s_poison.Length,
+            Timeout);
 
         // Phase two: one event per partition 12 s on slides the window past about half of
         // phase one. Phase three, once that is counted: events from the first pane are late
@@ -59,37 +60,38 @@ public sealed class InstrumentValuesTests
             partitionOf: i => i);
         await harness.WaitForAsync(m => Counted(m) >= Events + Partitions, Timeout);
         harness.Produce(Enumerable.Range(0, LateEvents).Select(i => generator.Next(start + i)));
-        var monitor = await harness.WaitForAsync(m => m.GetProperty("late").GetInt64() >= LateEvents, Timeout);
+        var monitor = await harness.WaitForAsync(m => Long(m, "late") >= LateEvents, Timeout);
 
         var provider = harness.App.Services.GetRequiredService<MeterProvider>();
         var metrics = ExportedMetrics.Collect(provider, exported);
 
         // What the test put in.
-        Assert.Equal(Events + Partitions, monitor.GetProperty("counted").GetInt64());
-        Assert.Equal(LateEvents, monitor.GetProperty("late").GetInt64());
-        Assert.Equal(Events + Partitions + LateEvents + s_poison.Length, monitor.GetProperty("consumed").GetInt64());
+        Assert.Equal(Events + Partitions, Long(monitor, "counted"));
+        Assert.Equal(LateEvents, Long(monitor, "late"));
+        Assert.Equal(Events + Partitions + LateEvents + s_poison.Length, Long(monitor, "consumed"));
         foreach (var group in s_poison.GroupBy(p => p.Reason))
         {
-            Assert.Equal(group.Count(), monitor.GetProperty("skipped").GetProperty(group.Key).GetInt64());
+            Assert.Equal(group.Count(), Long(monitor.GetProperty("skipped"), group.Key));
         }
 
         // Per monitor: the instruments equal the snapshot.
         var window = monitor.GetProperty("window");
-        Assert.Equal(monitor.GetProperty("consumed").GetInt64(), Sum(metrics, "streammi.events.consumed", name));
-        Assert.Equal(monitor.GetProperty("counted").GetInt64(), Sum(metrics, "streammi.events.counted", name));
-        Assert.Equal(monitor.GetProperty("late").GetInt64(), Sum(metrics, "streammi.events.late", name));
-        Assert.Equal(window.GetProperty("events").GetInt64(), Sum(metrics, "streammi.window.events", name));
-        Assert.Equal(window.GetProperty("fill").GetDouble(), metrics.Value("streammi.window.fill", ("monitor", name)));
-        Assert.Equal(Events + Partitions, metrics.Value("streammi.processing.latency", ("monitor", name)));
-        Assert.InRange(window.GetProperty("events").GetInt64(), Partitions + 1, Events - 1);
+        double Exported(string instrument, params (string, string)[] tags) =>
+            metrics.Value(instrument, [("monitor", name), .. tags]);
+        Assert.Equal(Long(monitor, "consumed"), Exported("streammi.events.consumed"));
+        Assert.Equal(Long(monitor, "counted"), Exported("streammi.events.counted"));
+        Assert.Equal(Long(monitor, "late"), Exported("streammi.events.late"));
+        Assert.Equal(Long(window, "events"), Exported("streammi.window.events"));
+        Assert.Equal(Double(window, "fill"), Exported("streammi.window.fill"));
+        Assert.Equal(Events + Partitions, Exported("streammi.processing.latency"));
+        Assert.InRange(Long(window, "events"), Partitions + 1, Events - 1);
 
         var skipped = monitor.GetProperty("skipped").EnumerateObject().ToList();
         Assert.Equal(skipped.Count, metrics.Points("streammi.events.skipped", name).Count);
         foreach (var reason in skipped)
         {
-            Assert.Equal(
-                reason.Value.GetInt64(),
-                (long)metrics.Value("streammi.events.skipped", ("monitor", name), ("reason", reason.Name)));
+            var count = Exported("streammi.events.skipped", ("reason", reason.Name));
+            Assert.Equal(reason.Value.GetInt64(), count);
         }
 
         var lag = monitor.GetProperty("lag").EnumerateObject().ToList();
@@ -97,9 +99,11 @@ public sealed class InstrumentValuesTests
         Assert.Equal(Partitions, metrics.Points("streammi.consumer.lag", name).Count);
         foreach (var partition in lag)
         {
-            Assert.Equal(
-                partition.Value.GetInt64(),
-                (long)metrics.Value("streammi.consumer.lag", ("monitor", name), ("partition", partition.Name), ("topic", harness.Topic)));
+            var exportedLag = Exported(
+                "streammi.consumer.lag",
+                ("partition", partition.Name),
+                ("topic", harness.Topic));
+            Assert.Equal(partition.Value.GetInt64(), exportedLag);
         }
 
         // Per feature: the instruments equal the snapshot, number for number.
@@ -109,14 +113,23 @@ public sealed class InstrumentValuesTests
             features.Select(f => f.GetProperty("feature").GetString()!).Order(StringComparer.Ordinal));
         foreach (var feature in features)
         {
-            var tags = new[] { ("monitor", name), ("feature", feature.GetProperty("feature").GetString()!) };
-            Assert.Equal(feature.GetProperty("mi_bits").GetDouble(), metrics.Value("streammi.feature.mutual_information", [.. tags, ("estimator", "plugin")]));
-            Assert.Equal(feature.GetProperty("mi_miller_madow_bits").GetDouble(), metrics.Value("streammi.feature.mutual_information", [.. tags, ("estimator", "miller_madow")]));
-            Assert.Equal(feature.GetProperty("nmi").GetDouble(), metrics.Value("streammi.feature.normalized_mutual_information", tags));
-            Assert.Equal(feature.GetProperty("ami").GetDouble(), metrics.Value("streammi.feature.adjusted_mutual_information", tags));
-            Assert.Equal(feature.GetProperty("p_value").GetDouble(), metrics.Value("streammi.feature.p_value", tags));
-            Assert.Equal(feature.GetProperty("levels").GetInt32(), metrics.Value("streammi.feature.levels", tags));
-            Assert.Equal(feature.GetProperty("capped").GetBoolean() ? 1 : 0, metrics.Value("streammi.feature.capped", tags));
+            var tag = ("feature", feature.GetProperty("feature").GetString()!);
+            const string Mi = "streammi.feature.mutual_information";
+            Assert.Equal(Double(feature, "mi_bits"), Exported(Mi, tag, ("estimator", "plugin")));
+            Assert.Equal(
+                Double(feature, "mi_miller_madow_bits"),
+                Exported(Mi, tag, ("estimator", "miller_madow")));
+            Assert.Equal(
+                Double(feature, "nmi"),
+                Exported("streammi.feature.normalized_mutual_information", tag));
+            Assert.Equal(
+                Double(feature, "ami"),
+                Exported("streammi.feature.adjusted_mutual_information", tag));
+            Assert.Equal(Double(feature, "p_value"), Exported("streammi.feature.p_value", tag));
+            Assert.Equal(Long(feature, "levels"), Exported("streammi.feature.levels", tag));
+            Assert.Equal(
+                feature.GetProperty("capped").GetBoolean() ? 1 : 0,
+                Exported("streammi.feature.capped", tag));
         }
     }
 
@@ -131,13 +144,14 @@ public sealed class InstrumentValuesTests
             partitions: 1,
             settings,
             worker: new Dictionary<string, string?> { ["MaxFeaturesPerMonitor"] = "2" },
-            configureServices: s => s.ConfigureOpenTelemetryMeterProvider(b => b.AddInMemoryExporter(exported)));
+            configureServices: InMemoryExporter(exported));
 
         var generator = new SyntheticEvents(seed: 22);
         var start = DateTimeOffset.UtcNow.AddMinutes(-5).ToUnixTimeMilliseconds();
         harness.Produce(Enumerable.Range(0, 3000).Select(i => generator.Next(start + i)));
         var monitor = await harness.WaitForAsync(m => Counted(m) >= 3000, Timeout);
-        var metrics = ExportedMetrics.Collect(harness.App.Services.GetRequiredService<MeterProvider>(), exported);
+        var provider = harness.App.Services.GetRequiredService<MeterProvider>();
+        var metrics = ExportedMetrics.Collect(provider, exported);
 
         // The top two by the snapshot's plug-in MI, ranked here rather than trusting its order;
         // by the generator's construction they are the label's noisy copy (80 % the label) and
@@ -160,7 +174,8 @@ public sealed class InstrumentValuesTests
             "streammi.feature.capped",
         })
         {
-            Assert.Equal(topTwo, metrics.TagValues(instrument, name, "feature").Order(StringComparer.Ordinal));
+            var exportedFeatures = metrics.TagValues(instrument, name, "feature");
+            Assert.Equal(topTwo, exportedFeatures.Order(StringComparer.Ordinal));
         }
 
         Assert.Equal(4, metrics.Points("streammi.feature.mutual_information", name).Count);
@@ -193,8 +208,14 @@ public sealed class InstrumentValuesTests
         return settings;
     }
 
-    private static long Sum(ExportedMetrics metrics, string instrument, string monitor) =>
-        (long)metrics.Value(instrument, ("monitor", monitor));
+    private static Action<IServiceCollection> InMemoryExporter(List<MetricSnapshot> exported) =>
+        services => services.ConfigureOpenTelemetryMeterProvider(b => b.AddInMemoryExporter(exported));
+
+    private static long Long(JsonElement element, string property) =>
+        element.GetProperty(property).GetInt64();
+
+    private static double Double(JsonElement element, string property) =>
+        element.GetProperty(property).GetDouble();
 
     private static long Counted(JsonElement monitor) =>
         monitor.TryGetProperty("counted", out var counted) ? counted.GetInt64() : 0;

@@ -37,7 +37,11 @@ internal sealed class PipelineMetricsRig : IAsyncDisposable
             .AddInMemoryExporter(_exported)
             .Build();
 
-        var options = new StreamMIOptions { Monitors = [monitor], MaxFeaturesPerMonitor = maxFeaturesPerMonitor };
+        var options = new StreamMIOptions
+        {
+            Monitors = [monitor],
+            MaxFeaturesPerMonitor = maxFeaturesPerMonitor,
+        };
         _pipeline = new MonitorPipeline(monitor, channelCapacity: 1024, NullLogger.Instance);
         var service = new KafkaMonitorService(
             _pipeline,
@@ -56,15 +60,19 @@ internal sealed class PipelineMetricsRig : IAsyncDisposable
 
     /// <summary>Hands one message (partition 0, the next offset) to the pipeline.</summary>
     public void Enqueue(byte[] value, long timestampMs) =>
-        _pipeline.Enqueue(new InboundMessage(0, _nextOffset++, timestampMs, value, 0), CancellationToken.None);
+        _pipeline.Enqueue(
+            new InboundMessage(0, _nextOffset++, timestampMs, value, 0),
+            CancellationToken.None);
 
-    /// <summary>Waits, bounded, until every message enqueued so far has been counted or skipped.</summary>
+    /// <summary>Waits, bounded, until every message enqueued so far is counted or skipped.</summary>
     public async Task WaitForCountedAsync()
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (!_pipeline.CountedOffsets().TryGetValue(0, out var next) || next < _nextOffset)
         {
-            Assert.True(DateTime.UtcNow < deadline, $"The pipeline did not count {_nextOffset} messages within 30 s.");
+            Assert.True(
+                DateTime.UtcNow < deadline,
+                $"The pipeline did not count {_nextOffset} messages within 30 s.");
             await Task.Delay(10);
         }
     }
