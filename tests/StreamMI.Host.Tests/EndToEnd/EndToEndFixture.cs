@@ -87,6 +87,10 @@ public sealed class EndToEndFixture : IAsyncLifetime
                 {
                     ["OTEL_SERVICE_NAME"] = "streammi-e2e",
                     ["OTEL_RESOURCE_ATTRIBUTES"] = "deployment.environment=e2e",
+
+                    // One log line per scrape would push everything else out of the tail that
+                    // failure messages show.
+                    ["Logging__LogLevel__Microsoft.AspNetCore"] = "Warning",
                 }));
             Prometheus = Keep(
                 PrometheusServer.Start(Directory, $"127.0.0.1:{workerPort}", rules, FreePort()));
