@@ -24,6 +24,17 @@ public sealed class EndToEndFixture : IAsyncLifetime
     /// </summary>
     public const int RuleDurationDivisor = 300;
 
+    /// <summary>
+    /// The worker's drift settings for the drift test: the first full window is the reference
+    /// the current window is compared with. These keys must name the worker's drift settings;
+    /// an unknown key is ignored by the configuration binder, and the drift test then fails for
+    /// want of drift series, saying so.
+    /// </summary>
+    private static readonly string[] s_driftArguments =
+    [
+        "--StreamMI:Monitors:0:Reference=first-window",
+    ];
+
     private readonly List<IDisposable> _started = [];
     private EmbeddedKafkaCluster? _cluster;
 
@@ -82,6 +93,7 @@ public sealed class EndToEndFixture : IAsyncLifetime
                     "--StreamMI:Monitors:0:Edges:amount:0=15",
                     "--StreamMI:Monitors:0:Edges:amount:1=25",
                     "--StreamMI:Kafka:CommitInterval=00:00:01",
+                    .. s_driftArguments,
                 ],
                 new Dictionary<string, string?>
                 {
