@@ -103,6 +103,11 @@ internal static class MockClusterNativeMethods
         return Bind().TopicCreate(cluster, topic, partitions, replicationFactor);
     }
 
+    public static ErrorCode TopicDelete(MockClusterSafeHandle cluster, string topic)
+    {
+        return Bind().TopicDelete(cluster, topic);
+    }
+
     public static ErrorCode BrokerSetDown(MockClusterSafeHandle cluster, int brokerId)
     {
         return Bind().BrokerSetDown(cluster, brokerId);
@@ -217,6 +222,11 @@ internal static class MockClusterNativeMethods
         int replicationFactor);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate ErrorCode TopicDeleteFunction(
+        MockClusterSafeHandle cluster,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string topic);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate ErrorCode BrokerFunction(MockClusterSafeHandle cluster, int brokerId);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -259,6 +269,7 @@ internal static class MockClusterNativeMethods
                 library,
                 "rd_kafka_mock_cluster_bootstraps");
             TopicCreate = Get<TopicCreateFunction>(library, "rd_kafka_mock_topic_create");
+            TopicDelete = Get<TopicDeleteFunction>(library, "rd_kafka_mock_topic_delete");
             BrokerSetDown = Get<BrokerFunction>(library, "rd_kafka_mock_broker_set_down");
             BrokerSetUp = Get<BrokerFunction>(library, "rd_kafka_mock_broker_set_up");
             BrokerSetRtt = Get<BrokerSetRttFunction>(library, "rd_kafka_mock_broker_set_rtt");
@@ -290,6 +301,8 @@ internal static class MockClusterNativeMethods
         public ClusterBootstrapsFunction ClusterBootstraps { get; }
 
         public TopicCreateFunction TopicCreate { get; }
+
+        public TopicDeleteFunction TopicDelete { get; }
 
         public BrokerFunction BrokerSetDown { get; }
 
