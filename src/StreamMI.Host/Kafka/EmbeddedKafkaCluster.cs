@@ -119,6 +119,23 @@ public sealed class EmbeddedKafkaCluster : IDisposable
     }
 
     /// <summary>
+    /// Deletes <paramref name="topic"/> with its partitions and data, as a Kafka administrator
+    /// would; clients see it as unknown at their next metadata refresh. A topic of the same
+    /// name created afterwards starts again from offset 0.
+    /// </summary>
+    /// <exception cref="KafkaException">
+    /// The cluster refused, for example because there is no such topic
+    /// (<see cref="ErrorCode.UnknownTopicOrPart"/>).
+    /// </exception>
+    public void DeleteTopic(string topic)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(topic);
+        ThrowIfDisposed();
+
+        ThrowOnError(MockClusterNativeMethods.TopicDelete(_handle, topic));
+    }
+
+    /// <summary>
     /// Disconnects broker <paramref name="brokerId"/> (or <see cref="AllBrokers"/>) and refuses
     /// new connections to it until <see cref="SetBrokerUp"/>. Partition leadership does not
     /// move: the partitions it leads are unavailable while it is down.

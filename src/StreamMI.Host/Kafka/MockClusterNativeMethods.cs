@@ -105,6 +105,12 @@ internal static class MockClusterNativeMethods
         return Call(cluster, c => create(c, topic, partitions, replicationFactor));
     }
 
+    public static ErrorCode TopicDelete(MockClusterSafeHandle cluster, string topic)
+    {
+        TopicDeleteFunction delete = Bind().TopicDelete;
+        return Call(cluster, c => delete(c, topic));
+    }
+
     public static ErrorCode BrokerSetDown(MockClusterSafeHandle cluster, int brokerId)
     {
         BrokerFunction setDown = Bind().BrokerSetDown;
@@ -270,6 +276,11 @@ internal static class MockClusterNativeMethods
         int replicationFactor);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate ErrorCode TopicDeleteFunction(
+        IntPtr cluster,
+        [MarshalAs(UnmanagedType.LPUTF8Str)] string topic);
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
     private delegate ErrorCode BrokerFunction(IntPtr cluster, int brokerId);
 
     [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
@@ -312,6 +323,7 @@ internal static class MockClusterNativeMethods
                 library,
                 "rd_kafka_mock_cluster_bootstraps");
             TopicCreate = Get<TopicCreateFunction>(library, "rd_kafka_mock_topic_create");
+            TopicDelete = Get<TopicDeleteFunction>(library, "rd_kafka_mock_topic_delete");
             BrokerSetDown = Get<BrokerFunction>(library, "rd_kafka_mock_broker_set_down");
             BrokerSetUp = Get<BrokerFunction>(library, "rd_kafka_mock_broker_set_up");
             BrokerSetRtt = Get<BrokerSetRttFunction>(library, "rd_kafka_mock_broker_set_rtt");
@@ -343,6 +355,8 @@ internal static class MockClusterNativeMethods
         public ClusterBootstrapsFunction ClusterBootstraps { get; }
 
         public TopicCreateFunction TopicCreate { get; }
+
+        public TopicDeleteFunction TopicDelete { get; }
 
         public BrokerFunction BrokerSetDown { get; }
 

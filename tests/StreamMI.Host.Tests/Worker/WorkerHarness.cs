@@ -13,8 +13,11 @@ namespace StreamMI.Host.Tests.Worker;
 /// <summary>An embedded Kafka peer, a topic, and a worker started against it on a free port.</summary>
 internal sealed class WorkerHarness : IAsyncDisposable
 {
-    private WorkerHarness(EmbeddedKafkaCluster cluster, WebApplication app, int port, string topic)
+    private readonly bool _ownsCluster;
+
+    private WorkerHarness(EmbeddedKafkaCluster cluster, WebApplication app, int port, string topic, bool ownsCluster)
     {
+        _ownsCluster = ownsCluster;
         Cluster = cluster;
         App = app;
         Port = port;
@@ -49,6 +52,26 @@ internal sealed class WorkerHarness : IAsyncDisposable
         cluster.SetGroupInitialRebalanceDelay(TimeSpan.FromMilliseconds(100));
         var topic = "events-" + Guid.NewGuid().ToString("N")[..8];
         cluster.CreateTopic(topic, partitions);
+        try
+        {
+            return await StartAsync(cluster, topic, monitor, worker, configureServices, ownsCluster: true);
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A worker on an existing peer and topic; the peer is disposed only when <paramref name="ownsCluster"/>.</summary>
+    public static async Task<WorkerHarness> StartAsync(
+        EmbeddedKafkaCluster cluster,
+        string topic,
+        IDictionary<string, string?> monitor,
+        IDictionary<string, string?>? worker = null,
+        Action<IServiceCollection>? configureServices = null,
+        bool ownsCluster = false)
+    {
         var port = FreePort();
         var settings = new Dictionary<string, string?>
         {
@@ -73,7 +96,7 @@ internal sealed class WorkerHarness : IAsyncDisposable
         var options = WorkerApplication.ReadOptions(configuration);
         var app = WorkerApplication.Build(options, configuration, configureServices);
         await app.StartAsync();
-        return new WorkerHarness(cluster, app, port, topic);
+        return new WorkerHarness(cluster, app, port, topic, ownsCluster);
     }
 
     public void Produce(IEnumerable<byte[]?> values, Func<int, int>? partitionOf = null)
@@ -95,6 +118,13 @@ internal sealed class WorkerHarness : IAsyncDisposable
         }
 
         producer.Flush(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>The monitor's entry of /api/v1/snapshot, read once.</summary>
+    public async Task<JsonElement> SnapshotAsync()
+    {
+        var json = await Http.GetStringAsync(new Uri("/api/v1/snapshot", UriKind.Relative));
+        return JsonDocument.Parse(json).RootElement.GetProperty("monitors")[0].Clone();
     }
 
     /// <summary>Polls the snapshot until the monitor has seen <paramref name="consumed"/> messages, counted or skipped.</summary>
@@ -125,7 +155,10 @@ internal sealed class WorkerHarness : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-        Cluster.Dispose();
+        if (_ownsCluster)
+        {
+            Cluster.Dispose();
+        }
     }
 
     private static int FreePort()
