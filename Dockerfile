@@ -29,7 +29,10 @@ FROM mcr.microsoft.com/dotnet/runtime-deps:${DOTNET_VERSION}-noble-chiseled AS r
 WORKDIR /app
 # Owned by root and not writable by the worker's user.
 COPY --from=build --chown=0:0 /out/ /app/
-ENV ASPNETCORE_HTTP_PORTS=8080 \
+# The worker binds its HTTP endpoint itself (StreamMI:HttpAddress, StreamMI:HttpPort, 0.0.0.0
+# and 8080 by default); the base image's ASPNETCORE_HTTP_PORTS is cleared so that ASP.NET Core
+# does not warn at every start that it is overridden.
+ENV ASPNETCORE_HTTP_PORTS="" \
     DOTNET_ENVIRONMENT=Production
 EXPOSE 8080
 # Numeric, so that Kubernetes' runAsNonRoot can verify it without a passwd lookup.

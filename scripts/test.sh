@@ -18,4 +18,7 @@ if [ ${#need_apt[@]} -gt 0 ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/n
   apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
 fi
 
+# The deployment tests include a real `dotnet publish` with the Dockerfile's own command.
+export STREAMMI_DEPLOY_PUBLISH=${STREAMMI_DEPLOY_PUBLISH:-1}
+
 exec dotnet test StreamMI.sln --nologo "$@"

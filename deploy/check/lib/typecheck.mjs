@@ -9,7 +9,8 @@ const checkDir = join(dirname(fileURLToPath(import.meta.url)), "..");
 /**
  * Type-checks `source` under strict settings. The file is written to a fresh folder under
  * deploy/check/build, so that the compiler finds deploy/check/node_modules and parallel runs
- * do not collide; the folder is removed when the check passes and kept when it fails.
+ * do not collide; the folder is removed when the check passes and kept for reading when it
+ * fails, unless STREAMMI_DISCARD_CHECK_SOURCES is 1 (tests that expect a failure set it).
  * Returns { ok, output, dir }.
  */
 export function typecheck(prefix, source) {
@@ -36,7 +37,7 @@ export function typecheck(prefix, source) {
     return { ok: false, output: `could not run ${tsc}: ${result.error.message}`, dir };
   }
   const ok = result.status === 0;
-  if (ok) {
+  if (ok || process.env.STREAMMI_DISCARD_CHECK_SOURCES === "1") {
     rmSync(dir, { recursive: true, force: true });
   }
   return { ok, output: `${result.stdout}${result.stderr}`, dir };

@@ -96,28 +96,38 @@ be read as days.
 /etc/streammi/kafka-tls
 {{- end }}
 
+{{/* Where the configuration file is mounted; the container runs `streammi run --config` it. */}}
+{{- define "streammi.configDir" -}}
+/etc/streammi/config
+{{- end }}
+
 {{/*
 The configuration file: the values' config, with StreamMI:Monitors and StreamMI:Kafka
-written over it.
+written over it. StreamMI:Kafka:Client holds librdkafka properties as they are.
 */}}
 {{- define "streammi.appsettings" -}}
-{{- $kafka := dict "BootstrapServers" .Values.kafka.bootstrapServers }}
+{{- $client := dict }}
 {{- with .Values.kafka.securityProtocol }}
-{{- $_ := set $kafka "SecurityProtocol" . }}
+{{- $_ := set $client "security.protocol" . }}
 {{- end }}
 {{- with .Values.kafka.saslMechanism }}
-{{- $_ := set $kafka "SaslMechanism" . }}
+{{- $_ := set $client "sasl.mechanism" . }}
 {{- end }}
 {{- $tls := .Values.kafka.tls }}
 {{- if $tls.existingSecret }}
 {{- $dir := include "streammi.kafkaTlsDir" . }}
-{{- $_ := set $kafka "SslCaLocation" (printf "%s/%s" $dir $tls.caKey) }}
+{{- $_ := set $client "ssl.ca.location" (printf "%s/%s" $dir $tls.caKey) }}
 {{- if $tls.certKey }}
-{{- $_ := set $kafka "SslCertificateLocation" (printf "%s/%s" $dir $tls.certKey) }}
+{{- $_ := set $client "ssl.certificate.location" (printf "%s/%s" $dir $tls.certKey) }}
 {{- end }}
 {{- if $tls.keyKey }}
-{{- $_ := set $kafka "SslKeyLocation" (printf "%s/%s" $dir $tls.keyKey) }}
+{{- $_ := set $client "ssl.key.location" (printf "%s/%s" $dir $tls.keyKey) }}
 {{- end }}
+{{- end }}
+{{- $client = merge $client (deepCopy .Values.kafka.client) }}
+{{- $kafka := dict "BootstrapServers" .Values.kafka.bootstrapServers }}
+{{- if $client }}
+{{- $_ := set $kafka "Client" $client }}
 {{- end }}
 {{- $config := deepCopy .Values.config }}
 {{- $streammi := get $config "StreamMI" | default dict }}

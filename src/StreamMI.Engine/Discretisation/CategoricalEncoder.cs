@@ -10,7 +10,9 @@ namespace StreamMI.Engine.Discretisation;
 /// <remarks>
 /// <para>
 /// Memory is bounded whatever the input: at most <see cref="ExactLevelCap"/> values are stored,
-/// and a table over this encoder never has more than <see cref="Capacity"/> rows. Hashing a value
+/// none longer than <see cref="MaxExactValueBytes"/>, and a table over this encoder never has more
+/// than <see cref="Capacity"/> rows. A longer value always goes to a hashed bucket, so a producer
+/// that sends megabyte-long distinct values cannot make the stored values take gigabytes. Hashing a value
 /// into a bucket computes the exact MI of the bucketed variable, which is never more than the MI
 /// of the raw one; the information lost is that of the values told apart only by their bucket.
 /// </para>
@@ -33,16 +35,26 @@ public sealed class CategoricalEncoder
     private readonly string?[] _names;
     private readonly Lock _gate = new();
     private readonly ulong _seed;
+    private readonly int _maxExactValueBytes;
     private int _exactLevels;
     private volatile bool _full;
     private volatile bool _capped;
 
+    /// <summary>The longest value, in UTF-8 bytes, that gets an exact level by default.</summary>
+    public const int DefaultMaxExactValueBytes = 256;
+
     /// <summary>Creates an encoder.</summary>
-    public CategoricalEncoder(int exactLevelCap = 4096, int tailBuckets = 256, ulong hashSeed = 0)
+    public CategoricalEncoder(
+        int exactLevelCap = 4096,
+        int tailBuckets = 256,
+        ulong hashSeed = 0,
+        int maxExactValueBytes = DefaultMaxExactValueBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(exactLevelCap);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(tailBuckets);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxExactValueBytes);
 
+        _maxExactValueBytes = maxExactValueBytes;
         ExactLevelCap = exactLevelCap;
         TailBuckets = tailBuckets;
         _seed = hashSeed;
@@ -55,6 +67,9 @@ public sealed class CategoricalEncoder
     /// <summary>Distinct values that get a level of their own.</summary>
     public int ExactLevelCap { get; }
 
+    /// <summary>Values longer than this many UTF-8 bytes share the hashed buckets.</summary>
+    public int MaxExactValueBytes => _maxExactValueBytes;
+
     /// <summary>Buckets shared by the values beyond the cap.</summary>
     public int TailBuckets { get; }
 
@@ -64,7 +79,8 @@ public sealed class CategoricalEncoder
     /// <summary>Exact levels assigned so far.</summary>
     public int ExactLevels => Volatile.Read(ref _exactLevels);
 
-    /// <summary>True once a value has gone to a hashed bucket.</summary>
+    /// <summary>True once a value has gone to a hashed bucket: the cap was reached, or a value
+    /// was longer than <see cref="MaxExactValueBytes"/>.</summary>
     public bool IsCapped => _capped;
 
     /// <summary>The seed of the bucket hash; the same seed must be used by a reference window.</summary>
@@ -79,6 +95,11 @@ public sealed class CategoricalEncoder
         // cap reached and sets the flag, and A would then send v to a bucket although v has an
         // exact level.
         var full = _full;
+        if (utf8.Length > _maxExactValueBytes)
+        {
+            return Bucket(utf8);
+        }
+
         if (_lookup.TryGetValue(utf8, out var level))
         {
             return level;

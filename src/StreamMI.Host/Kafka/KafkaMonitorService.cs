@@ -25,6 +25,8 @@ public sealed partial class KafkaMonitorService : BackgroundService
     private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
     private readonly Dictionary<int, long> _consumedNext = [];
+    private readonly HashSet<int> _owned = [];
+    private readonly HashSet<int> _atEnd = [];
     private readonly Lock _gate = new();
     private volatile bool _assigned;
     private volatile bool _errorEpisode;
@@ -52,25 +54,31 @@ public sealed partial class KafkaMonitorService : BackgroundService
     public MonitorPipeline Pipeline => _pipeline;
 
     /// <summary>
-    /// Ready once partitions are assigned, the last poll returned a message or reached the end
-    /// of a partition within the last 30 seconds, and no error episode is under way.
+    /// Ready once partitions are assigned, no error episode is under way, and either a poll
+    /// returned a message or reached the end of a partition within the last 30 seconds or the
+    /// monitor is caught up: every owned partition read to its end and counted. A quiet topic
+    /// therefore stays ready; a stalled consume loop or counting stage does not.
     /// </summary>
     public bool IsReady =>
         _assigned && !_errorEpisode
-        && _time.GetElapsedTime(Interlocked.Read(ref _lastProgressTicks)) < TimeSpan.FromSeconds(30);
+        && (_time.GetElapsedTime(Interlocked.Read(ref _lastProgressTicks)) < TimeSpan.FromSeconds(30)
+            || IsCaughtUp());
 
     /// <summary>Consumer lag per partition (high watermark minus next offset), as last known.</summary>
     public IReadOnlyDictionary<int, long> Lag()
     {
-        var consumer = _consumer;
         var lag = new Dictionary<int, long>();
-        if (consumer is null)
-        {
-            return lag;
-        }
 
+        // The consumer is read and used under the gate, and the loop clears it under the gate
+        // before closing it, so a lag read never touches a closed consumer.
         lock (_gate)
         {
+            var consumer = _consumer;
+            if (consumer is null)
+            {
+                return lag;
+            }
+
             foreach (var (partition, next) in _consumedNext)
             {
                 var tp = new TopicPartition(_pipeline.Topic, partition);
@@ -107,7 +115,11 @@ public sealed partial class KafkaMonitorService : BackgroundService
     {
         _pipeline.Start();
         using var consumer = BuildConsumer();
-        _consumer = consumer;
+        lock (_gate)
+        {
+            _consumer = consumer;
+        }
+
         consumer.Subscribe(_pipeline.Topic);
         LogSubscribed(_logger, _pipeline.Name, _pipeline.Topic, GroupId);
 
@@ -116,10 +128,22 @@ public sealed partial class KafkaMonitorService : BackgroundService
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var result = consumer.Consume(TimeSpan.FromMilliseconds(250));
+                var result = Poll(consumer);
                 if (result is not null)
                 {
                     OnProgress();
+                    lock (_gate)
+                    {
+                        if (result.IsPartitionEOF)
+                        {
+                            _atEnd.Add(result.Partition.Value);
+                        }
+                        else
+                        {
+                            _atEnd.Remove(result.Partition.Value);
+                        }
+                    }
+
                     if (!result.IsPartitionEOF)
                     {
                         var message = new InboundMessage(
@@ -154,12 +178,56 @@ public sealed partial class KafkaMonitorService : BackgroundService
             Environment.ExitCode = 3;
             _lifetime.StopApplication();
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // By design: whatever else ends the loop stops the worker with an error, so that
+            // the process does not live on consuming nothing while its liveness probe passes.
+            LogLoopFailed(_logger, ex, _pipeline.Name);
+            Environment.ExitCode = 3;
+            _lifetime.StopApplication();
+        }
 
         await _pipeline.CompleteAsync().ConfigureAwait(false);
         Commit(consumer, partitions: null);
+        lock (_gate)
+        {
+            _consumer = null;
+        }
+
         consumer.Close();
-        _consumer = null;
         LogStopped(_logger, _pipeline.Name, _pipeline.Consumed);
+    }
+
+    // A non-fatal consume error (a subscribed topic deleted, a partition without a leader)
+    // arrives as an exception from Consume. The client recovers from it by itself, so it
+    // starts an error episode, which readiness shows, and the loop goes on.
+    private ConsumeResult<byte[]?, byte[]?>? Poll(IConsumer<byte[]?, byte[]?> consumer)
+    {
+        try
+        {
+            return consumer.Consume(TimeSpan.FromMilliseconds(250));
+        }
+        catch (ConsumeException ex) when (!ex.Error.IsFatal)
+        {
+            OnError(ex.Error);
+            return null;
+        }
+    }
+
+    private bool IsCaughtUp()
+    {
+        HashSet<int> owned;
+        lock (_gate)
+        {
+            if (!_owned.IsSubsetOf(_atEnd))
+            {
+                return false;
+            }
+
+            owned = [.. _owned];
+        }
+
+        return AllCounted(owned);
     }
 
     private string GroupId => string.IsNullOrWhiteSpace(_monitor.GroupId) ? $"streammi-{_pipeline.Name}" : _monitor.GroupId;
@@ -177,10 +245,24 @@ public sealed partial class KafkaMonitorService : BackgroundService
             ClientId = $"streammi-{_pipeline.Name}",
         };
 
+        // Cooperative rebalancing moves only the partitions that change owner, and their owner
+        // commits them before it lets go. With eager rebalancing every member stops and revokes
+        // everything while the group is joining, and a broker may refuse commits then (the
+        // librdkafka mock cluster does), so counted events would be counted again.
+        if (!_options.Kafka.Client.ContainsKey("partition.assignment.strategy"))
+        {
+            config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
+        }
+
         return new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetErrorHandler((_, error) => OnError(error))
             .SetPartitionsAssignedHandler((_, partitions) =>
             {
+                lock (_gate)
+                {
+                    _owned.UnionWith(partitions.Select(p => p.Partition.Value));
+                }
+
                 _assigned = true;
                 OnProgress();
                 LogAssigned(_logger, _pipeline.Name, string.Join(",", partitions.Select(p => p.Partition.Value)));
@@ -208,7 +290,13 @@ public sealed partial class KafkaMonitorService : BackgroundService
 
         Commit(consumer, revoked);
         Forget(revoked);
-        _assigned = false;
+
+        // A cooperative rebalance revokes only the partitions that move; the rest stay owned.
+        lock (_gate)
+        {
+            _assigned = _owned.Count > 0;
+        }
+
         LogRevoked(_logger, _pipeline.Name, string.Join(",", revoked));
     }
 
@@ -229,6 +317,8 @@ public sealed partial class KafkaMonitorService : BackgroundService
         {
             foreach (var p in partitions)
             {
+                _owned.Remove(p);
+                _atEnd.Remove(p);
                 _consumedNext.Remove(p);
                 _pipeline.ForgetPartition(p);
             }
@@ -320,4 +410,8 @@ public sealed partial class KafkaMonitorService : BackgroundService
     [LoggerMessage(EventId = 1009, Level = LogLevel.Information,
         Message = "Monitor {Monitor} stopped after consuming {Consumed} messages; counted offsets were committed")]
     private static partial void LogStopped(ILogger logger, string monitor, long consumed);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Critical,
+        Message = "Monitor {Monitor} stopped consuming after an unexpected error; the worker stops")]
+    private static partial void LogLoopFailed(ILogger logger, Exception exception, string monitor);
 }

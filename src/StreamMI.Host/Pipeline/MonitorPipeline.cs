@@ -207,6 +207,10 @@ public sealed partial class MonitorPipeline
         var error = decoder.Decode(value, item.Sink);
         if (error != DecodeError.None)
         {
+            // A value decoded before the error may already have marked the record (text in a
+            // numeric field); what is wrong with the message is the decode error, so that is
+            // the reason counted, as streammi scan counts it.
+            record.Reset();
             record.Fail(RecordSink.ToSkipReason(error));
             return;
         }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using StreamMI.Host.Hosting;
 using StreamMI.Host.Kafka;
 
@@ -12,8 +13,11 @@ namespace StreamMI.Host.Tests.Worker;
 /// <summary>An embedded Kafka peer, a topic, and a worker started against it on a free port.</summary>
 internal sealed class WorkerHarness : IAsyncDisposable
 {
-    private WorkerHarness(EmbeddedKafkaCluster cluster, WebApplication app, int port, string topic)
+    private readonly bool _ownsCluster;
+
+    private WorkerHarness(EmbeddedKafkaCluster cluster, WebApplication app, int port, string topic, bool ownsCluster)
     {
+        _ownsCluster = ownsCluster;
         Cluster = cluster;
         App = app;
         Port = port;
@@ -31,11 +35,43 @@ internal sealed class WorkerHarness : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<WorkerHarness> StartAsync(int partitions, IDictionary<string, string?> monitor)
+    /// <summary>
+    /// Starts the peer and the worker. <paramref name="worker"/> holds settings under
+    /// <c>StreamMI:</c> (such as <c>MaxFeaturesPerMonitor</c>); <paramref name="configureServices"/>
+    /// adds to the worker's services, for example an in-memory metric exporter.
+    /// </summary>
+    public static async Task<WorkerHarness> StartAsync(
+        int partitions,
+        IDictionary<string, string?> monitor,
+        IDictionary<string, string?>? worker = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var cluster = EmbeddedKafkaCluster.Start();
+
+        // One consumer joins the group, so there is nobody to wait for (the mock waits 3 s).
+        cluster.SetGroupInitialRebalanceDelay(TimeSpan.FromMilliseconds(100));
         var topic = "events-" + Guid.NewGuid().ToString("N")[..8];
         cluster.CreateTopic(topic, partitions);
+        try
+        {
+            return await StartAsync(cluster, topic, monitor, worker, configureServices, ownsCluster: true);
+        }
+        catch
+        {
+            cluster.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>A worker on an existing peer and topic; the peer is disposed only when <paramref name="ownsCluster"/>.</summary>
+    public static async Task<WorkerHarness> StartAsync(
+        EmbeddedKafkaCluster cluster,
+        string topic,
+        IDictionary<string, string?> monitor,
+        IDictionary<string, string?>? worker = null,
+        Action<IServiceCollection>? configureServices = null,
+        bool ownsCluster = false)
+    {
         var port = FreePort();
         var settings = new Dictionary<string, string?>
         {
@@ -51,11 +87,16 @@ internal sealed class WorkerHarness : IAsyncDisposable
             settings[$"StreamMI:Monitors:0:{key}"] = value;
         }
 
+        foreach (var (key, value) in worker ?? new Dictionary<string, string?>())
+        {
+            settings[$"StreamMI:{key}"] = value;
+        }
+
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var options = WorkerApplication.ReadOptions(configuration);
-        var app = WorkerApplication.Build(options, configuration);
+        var app = WorkerApplication.Build(options, configuration, configureServices);
         await app.StartAsync();
-        return new WorkerHarness(cluster, app, port, topic);
+        return new WorkerHarness(cluster, app, port, topic, ownsCluster);
     }
 
     public void Produce(IEnumerable<byte[]?> values, Func<int, int>? partitionOf = null)
@@ -77,6 +118,13 @@ internal sealed class WorkerHarness : IAsyncDisposable
         }
 
         producer.Flush(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>The monitor's entry of /api/v1/snapshot, read once.</summary>
+    public async Task<JsonElement> SnapshotAsync()
+    {
+        var json = await Http.GetStringAsync(new Uri("/api/v1/snapshot", UriKind.Relative));
+        return JsonDocument.Parse(json).RootElement.GetProperty("monitors")[0].Clone();
     }
 
     /// <summary>Polls the snapshot until the monitor has seen <paramref name="consumed"/> messages, counted or skipped.</summary>
@@ -107,7 +155,10 @@ internal sealed class WorkerHarness : IAsyncDisposable
         Http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
-        Cluster.Dispose();
+        if (_ownsCluster)
+        {
+            Cluster.Dispose();
+        }
     }
 
     private static int FreePort()
