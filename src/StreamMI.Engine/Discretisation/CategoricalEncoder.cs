@@ -159,7 +159,19 @@ public sealed class CategoricalEncoder
             foreach (var value in values)
             {
                 level++;
-                if (!_levels.TryAdd(Encoding.UTF8.GetBytes(value), level))
+                var utf8 = Encoding.UTF8.GetBytes(value);
+
+                // Encode sends a value this long to a bucket before looking it up, so an exact
+                // level for it would never be used and the two windows would disagree.
+                if (utf8.Length > _maxExactValueBytes)
+                {
+                    throw new ArgumentException(
+                        $"The value at level {level} is longer than {_maxExactValueBytes} bytes, "
+                        + "which never get an exact level.",
+                        nameof(values));
+                }
+
+                if (!_levels.TryAdd(utf8, level))
                 {
                     throw new ArgumentException($"The value '{value}' is listed twice.", nameof(values));
                 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using StreamMI.Engine.Discretisation;
 using StreamMI.Engine.Monitoring;
 
@@ -269,6 +270,12 @@ public sealed class ReferenceModel
                 else if (field.Values is { } values && values.Distinct(StringComparer.Ordinal).Count() != values.Count)
                 {
                     problems.Add($"'{field.Name}' lists a value twice in its level dictionary.");
+                }
+                else if (field.Values?.Any(v => Encoding.UTF8.GetByteCount(v) > CategoricalEncoder.DefaultMaxExactValueBytes) == true)
+                {
+                    problems.Add(
+                        $"'{field.Name}' has a value longer than {CategoricalEncoder.DefaultMaxExactValueBytes} "
+                        + "bytes in its level dictionary; such values never get an exact level.");
                 }
 
                 break;

@@ -162,6 +162,23 @@ public sealed class ReferenceModelTests
     }
 
     [Fact]
+    public void Problems_DictionaryValueLongerThanAnExactLevelAllows_IsReported()
+    {
+        var field = new ReferenceField("c", FeatureKind.Categorical)
+        {
+            LevelCap = 10,
+            TailBuckets = 4,
+            Values = ["short", new string('x', CategoricalEncoder.DefaultMaxExactValueBytes + 1)],
+        };
+        var model = new ReferenceModel(new ReferenceField("y", FeatureKind.Boolean), [field], [new ReferenceTable([(1, 1, 2)])], 0);
+
+        Assert.Equal(
+            ["'c' has a value longer than 256 bytes in its level dictionary; such values never get an exact level."],
+            model.Problems());
+        Assert.Throws<ArgumentException>(() => new CategoricalEncoder(10, 4).Preload(field.Values));
+    }
+
+    [Fact]
     public void Preload_ValuesThenNewOnes_ReferenceValuesKeepTheirLevelsAndNewOnesFollow()
     {
         var encoder = new CategoricalEncoder(exactLevelCap: 3, tailBuckets: 4);
