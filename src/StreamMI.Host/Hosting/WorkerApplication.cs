@@ -90,7 +90,8 @@ public static class WorkerApplication
                     options.ChannelCapacity,
                     loggers.CreateLogger<MonitorPipeline>(),
                     new LatencyObserver(sp.GetRequiredService<System.Diagnostics.Metrics.Histogram<double>>(), time, monitor.DisplayName),
-                    deadLetters);
+                    deadLetters,
+                    time);
                 return new KafkaMonitorService(
                     pipeline,
                     monitor,
