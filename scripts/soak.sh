@@ -12,8 +12,9 @@
 #
 # Every SOAK_INTERVAL_SECONDS (10) it appends to OUT_DIR/samples.csv: the worker's resident
 # memory, peak, open file descriptors, threads, GC heap after the last collection and GC
-# committed memory (from its /metrics), the demo process's resident memory, and the worker's
-# consumed, counted, window and lag figures from /api/v1/snapshot. OUT_DIR/summary.txt
+# committed memory (from its /metrics), the demo process's resident memory, the worker's
+# consumed, counted, window and lag figures from /api/v1/snapshot, and the worker's resident
+# memory split into anonymous (heaps) and file-backed (mapped code). OUT_DIR/summary.txt
 # compares the samples after a two-minute warm-up. Needs curl and jq. Not part of the test
 # run: it takes as long as it is told to.
 set -euo pipefail
@@ -63,7 +64,7 @@ worker_pid=$!
 
 status() { awk -v key="$1:" '$1 == key {print $2}' "/proc/$2/status"; }
 
-echo "elapsed_s,rss_kb,hwm_kb,fds,threads,gc_heap_bytes,gc_committed_bytes,demo_rss_kb,consumed,counted,window_events,lag" \
+echo "elapsed_s,rss_kb,hwm_kb,fds,threads,gc_heap_bytes,gc_committed_bytes,demo_rss_kb,consumed,counted,window_events,lag,rss_anon_kb,rss_file_kb" \
   >"$out/samples.csv"
 start=$(date +%s)
 end=$((start + minutes * 60))
@@ -79,7 +80,7 @@ while [ "$(date +%s)" -lt "$end" ] && kill -0 "$worker_pid" 2>/dev/null; do
   counts=$(curl -sf --max-time 5 "http://127.0.0.1:$worker_port/api/v1/snapshot" \
     | jq -r '.monitors[0] | [.consumed, (.counted // 0), (.window.events // 0),
         ((.lag // {}) | add // 0)] | @csv' 2>/dev/null || echo ",,,")
-  echo "$((now - start)),$(status VmRSS "$worker_pid"),$(status VmHWM "$worker_pid"),$fds,$(status Threads "$worker_pid"),$heap,$committed,$demo_rss,$counts" \
+  echo "$((now - start)),$(status VmRSS "$worker_pid"),$(status VmHWM "$worker_pid"),$fds,$(status Threads "$worker_pid"),$heap,$committed,$demo_rss,$counts,$(status RssAnon "$worker_pid"),$(status RssFile "$worker_pid")" \
     >>"$out/samples.csv"
 done
 
@@ -108,6 +109,8 @@ awk -F, -v minutes="$minutes" -v rate="$rate" '
     if (minheap == "" || $6 < minheap) minheap = $6
     if ($6 > maxheap) maxheap = $6
     if ($12 > maxlag) maxlag = $12
+    if (n == 1) { anon0 = $13; file0 = $14 }
+    anon1 = $13; file1 = $14
     sx += $1; sxx += $1 * $1
     sr += $2; sxr += $1 * $2
     sh += $6; sxh += $1 * $6
@@ -119,5 +122,6 @@ awk -F, -v minutes="$minutes" -v rate="$rate" '
     printf "worker rss kB: first %d, last %d, min %d, max %d, slope %.1f kB/min\n", rss0, rss1, minrss, maxrss, (n * sxr - sx * sr) / d * 60
     printf "worker gc heap kB: first %d, last %d, min %d, max %d, slope %.1f kB/min\n", heap0 / 1024, heap1 / 1024, minheap / 1024, maxheap / 1024, (n * sxh - sx * sh) / d * 60 / 1024
     printf "worker fds: first %d, last %d, min %d, max %d; threads min %d, max %d\n", fd0, fd1, minfd, maxfd, minth, maxth
+    printf "worker rss anonymous kB: first %d, last %d; file-backed kB: first %d, last %d\n", anon0, anon1, file0, file1
     printf "worker counted at end %d; lag max %d\n", counted, maxlag
   }' "$out/samples.csv" | tee "$out/summary.txt"

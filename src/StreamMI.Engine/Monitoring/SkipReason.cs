@@ -35,4 +35,8 @@ public enum SkipReason
 
     /// <summary>The message has no value (a tombstone).</summary>
     EmptyMessage,
+
+    /// <summary>The event time lies further ahead of the worker's clock than a window length:
+    /// counted, it would move a sliding window past every real event.</summary>
+    FutureTimestamp,
 }

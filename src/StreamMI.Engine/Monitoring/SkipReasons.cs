@@ -16,6 +16,7 @@ public static class SkipReasons
         "wrong_type",
         "missing_timestamp",
         "empty_message",
+        "future_timestamp",
     ];
 
     /// <summary>Every reason, in declaration order.</summary>

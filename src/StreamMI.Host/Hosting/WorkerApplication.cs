@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -58,8 +59,9 @@ public static class WorkerApplication
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.Configure<KestrelServerOptions>(o =>
         {
-            // Only small GET requests are served: anything large is refused before it is read.
-            o.Limits.MaxRequestBodySize = 4096;
+            // Only small GET requests are served: a long request line or large headers are
+            // refused here, a large body by UseRequestLimits.
+            o.Limits.MaxRequestBodySize = WorkerEndpoints.MaxRequestBodyBytes;
             o.Limits.MaxRequestHeadersTotalSize = 16 * 1024;
             o.Limits.MaxRequestLineSize = 4096;
         });
@@ -88,7 +90,8 @@ public static class WorkerApplication
                     options.ChannelCapacity,
                     loggers.CreateLogger<MonitorPipeline>(),
                     new LatencyObserver(sp.GetRequiredService<System.Diagnostics.Metrics.Histogram<double>>(), time, monitor.DisplayName),
-                    deadLetters);
+                    deadLetters,
+                    time);
                 return new KafkaMonitorService(
                     pipeline,
                     monitor,
@@ -127,8 +130,11 @@ public static class WorkerApplication
 
         // The instruments exist once the metrics object is created; create it before any scrape.
         _ = app.Services.GetRequiredService<StreamMIMetrics>();
+        app.UseRequestLimits();
         app.MapWorkerEndpoints();
-        app.MapPrometheusScrapingEndpoint("/metrics");
+
+        // The exporter maps the scrape for every method; the worker's views answer GET only.
+        app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata(["GET"]));
         return app;
     }
 

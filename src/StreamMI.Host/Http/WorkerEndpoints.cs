@@ -14,6 +14,34 @@ namespace StreamMI.Host.Http;
 /// </summary>
 public static class WorkerEndpoints
 {
+    /// <summary>The largest request body accepted, in bytes; no endpoint reads one.</summary>
+    public const int MaxRequestBodyBytes = 4096;
+
+    /// <summary>
+    /// Refuses, with 413 and before routing, a request that announces a body larger than
+    /// <see cref="MaxRequestBodyBytes"/> or sends one of unknown length. Kestrel's own body
+    /// limit applies only when a body is read, and no endpoint here reads one, so without this
+    /// a large body would be accepted and drained after the response.
+    /// </summary>
+    public static IApplicationBuilder UseRequestLimits(this IApplicationBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+
+        return app.Use(async (context, next) =>
+        {
+            var request = context.Request;
+            var chunked = request.ContentLength is null && request.Headers.TransferEncoding.Count > 0;
+            if (chunked || request.ContentLength > MaxRequestBodyBytes)
+            {
+                context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+                context.Response.Headers.Connection = "close";
+                return;
+            }
+
+            await next(context).ConfigureAwait(false);
+        });
+    }
+
     /// <summary>Maps the endpoints.</summary>
     public static IEndpointRouteBuilder MapWorkerEndpoints(this IEndpointRouteBuilder app)
     {

@@ -114,7 +114,23 @@ public sealed partial class KafkaMonitorService : BackgroundService
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         _pipeline.Start();
-        using var consumer = BuildConsumer();
+        IConsumer<byte[]?, byte[]?> built;
+        try
+        {
+            built = BuildConsumer();
+        }
+        catch (Exception ex) when (ex is KafkaException or ArgumentException or InvalidOperationException)
+        {
+            // By design: a Kafka:Client setting librdkafka refuses stops the worker with an
+            // error, instead of leaving a live process that never consumes.
+            LogLoopFailed(_logger, ex, _pipeline.Name);
+            Environment.ExitCode = 3;
+            _lifetime.StopApplication();
+            await _pipeline.CompleteAsync().ConfigureAwait(false);
+            return;
+        }
+
+        using var consumer = built;
         lock (_gate)
         {
             _consumer = consumer;

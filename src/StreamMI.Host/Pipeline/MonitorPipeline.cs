@@ -5,6 +5,7 @@ using StreamMI.Decoding;
 using StreamMI.Decoding.Json;
 using StreamMI.Engine.Drift;
 using StreamMI.Engine.Monitoring;
+using StreamMI.Engine.Windows;
 using StreamMI.Host.Configuration;
 using StreamMI.Host.References;
 
@@ -40,6 +41,8 @@ public sealed partial class MonitorPipeline
     private readonly long[] _earlySkips = new long[SkipReasons.All.Count];
     private readonly Lock _schemaGate = new();
     private readonly ReferenceSpec? _reference;
+    private readonly TimeProvider _time;
+    private readonly long _futureToleranceMs;
     private volatile MonitorState? _state;
     private Task _completion = Task.CompletedTask;
     private long _consumed;
@@ -50,12 +53,20 @@ public sealed partial class MonitorPipeline
         int channelCapacity,
         ILogger logger,
         IPipelineObserver? observer = null,
-        IDeadLetterSink? deadLetters = null)
+        IDeadLetterSink? deadLetters = null,
+        TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
 
         _options = options;
+        _time = time ?? TimeProvider.System;
+
+        // A whole-stream window has no panes to push out, so it takes any time.
+        var window = WindowSettings.From(options);
+        _futureToleranceMs = window.Mode == WindowMode.WholeStream
+            ? long.MaxValue
+            : (long)window.Length.TotalMilliseconds;
         _logger = logger;
         _observer = observer ?? IPipelineObserver.None;
         _deadLetters = deadLetters;
@@ -191,6 +202,7 @@ public sealed partial class MonitorPipeline
             var item = Rent(state);
             item.Message = message;
             Decode(message, item, decoder!, state.TimeField);
+            RejectFarFuture(item.Record);
             await _counting.Writer.WriteAsync(item).ConfigureAwait(false);
         }
     }
@@ -222,6 +234,20 @@ public sealed partial class MonitorPipeline
         else if (!item.Sink.HasTime)
         {
             record.Fail(SkipReason.MissingTimestamp, timeField);
+        }
+    }
+
+    // One event stamped far ahead (a producer clock gone wrong, microseconds taken for
+    // milliseconds) would move a sliding window past every real event and make them all late.
+    private void RejectFarFuture(EventRecord record)
+    {
+        if (record.Problem is null && _futureToleranceMs != long.MaxValue)
+        {
+            var limit = _time.GetUtcNow().ToUnixTimeMilliseconds() + _futureToleranceMs;
+            if (record.EventTimeMs > limit)
+            {
+                record.Fail(SkipReason.FutureTimestamp);
+            }
         }
     }
 

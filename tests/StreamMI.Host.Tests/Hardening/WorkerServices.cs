@@ -27,14 +27,15 @@ internal static class WorkerServices
             var options = sp.GetRequiredService<StreamMIOptions>();
             var monitor = options.Monitors.Single();
             var loggers = sp.GetRequiredService<ILoggerFactory>();
-            var pipeline = new MonitorPipeline(monitor, options.ChannelCapacity, loggers.CreateLogger<MonitorPipeline>(), observer);
+            var time = sp.GetRequiredService<TimeProvider>();
+            var pipeline = new MonitorPipeline(monitor, options.ChannelCapacity, loggers.CreateLogger<MonitorPipeline>(), observer, time: time);
             return new KafkaMonitorService(
                 pipeline,
                 monitor,
                 options,
                 loggers.CreateLogger<KafkaMonitorService>(),
                 sp.GetRequiredService<IHostApplicationLifetime>(),
-                sp.GetRequiredService<TimeProvider>());
+                time);
         });
     }
 }
