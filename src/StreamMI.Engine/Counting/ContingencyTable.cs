@@ -90,6 +90,29 @@ public sealed class ContingencyTable
         }
     }
 
+    /// <summary>
+    /// Adds <paramref name="amount"/> events to one cell at once, as restoring a saved pane does.
+    /// </summary>
+    public void Add(int row, int column, int amount)
+    {
+        Debug.Assert(amount >= 0, "a restore adds counts; expiries go through Subtract");
+
+        ref var cell = ref _cells.GetOrAdd(row, column);
+        var after = Interlocked.Add(ref cell, amount);
+        var before = after - amount;
+        Interlocked.Add(ref _sumPhi, EntropyTerms.Phi(after) - EntropyTerms.Phi(before));
+        if (before == 0 && after != 0)
+        {
+            Interlocked.Increment(ref _nonZeroCells);
+        }
+
+        if (_ownsMargins)
+        {
+            Rows.Add(row, amount);
+            Columns.Add(column, amount);
+        }
+    }
+
     /// <summary>Removes <paramref name="amount"/> events from one cell, as a pane expiry does.</summary>
     public void Subtract(int row, int column, int amount)
     {

@@ -53,6 +53,21 @@ public sealed class Marginal
         }
     }
 
+    /// <summary>Adds <paramref name="amount"/> events at <paramref name="level"/> at once.</summary>
+    public void Add(int level, int amount)
+    {
+        Debug.Assert(amount >= 0, "a restore adds counts; expiries go through Subtract");
+
+        var after = Interlocked.Add(ref _counts[level], amount);
+        var before = after - amount;
+        Interlocked.Add(ref _sumPhi, EntropyTerms.Phi(after) - EntropyTerms.Phi(before));
+        Interlocked.Add(ref _total, amount);
+        if (before == 0 && after != 0)
+        {
+            Interlocked.Increment(ref _nonZero);
+        }
+    }
+
     /// <summary>Removes <paramref name="amount"/> events from <paramref name="level"/>.</summary>
     public void Subtract(int level, int amount)
     {

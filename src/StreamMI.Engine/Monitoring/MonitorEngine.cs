@@ -16,7 +16,7 @@ namespace StreamMI.Engine.Monitoring;
 /// <see cref="CompleteWarmUp"/> belong to one counting thread at a time. <see cref="Snapshot"/>
 /// may run on any thread at any time and never blocks counting.
 /// </remarks>
-public sealed class MonitorEngine
+public sealed partial class MonitorEngine
 {
     private readonly FieldEncoder[] _fields;
     private readonly int[] _numericFields;
@@ -80,7 +80,13 @@ public sealed class MonitorEngine
     }
 
     /// <summary>Counts a decoded event, or counts why it cannot be counted.</summary>
-    public ApplyOutcome Apply(EventRecord record)
+    public ApplyOutcome Apply(EventRecord record) => Apply(record, partition: 0);
+
+    /// <summary>
+    /// Counts a decoded event of input partition <paramref name="partition"/>, whose panes are
+    /// kept apart from other partitions' so that they can be saved and restored alone.
+    /// </summary>
+    public ApplyOutcome Apply(EventRecord record, int partition)
     {
         ArgumentNullException.ThrowIfNull(record);
 
@@ -98,7 +104,7 @@ public sealed class MonitorEngine
         var warmUp = _warmUp;
         if (warmUp is not null)
         {
-            warmUp.Add(new BufferedEvent(record));
+            warmUp.Add(new BufferedEvent(record, partition));
             if (warmUp.Count >= Schema.WarmUpEvents)
             {
                 CompleteWarmUp();
@@ -107,7 +113,7 @@ public sealed class MonitorEngine
             return ApplyOutcome.Buffered;
         }
 
-        return Count(record.LevelsBuffer, record.Numbers, record.EventTimeMs);
+        return Count(record.LevelsBuffer, record.Numbers, record.EventTimeMs, partition);
     }
 
     /// <summary>Counts an event that the decoder could not read, by reason.</summary>
@@ -136,11 +142,7 @@ public sealed class MonitorEngine
             _fields[field].Binner!.Freeze(sample);
         }
 
-        Volatile.Write(ref _warmUp, null);
-        foreach (var held in warmUp)
-        {
-            Count(held.Levels, held.Numbers, held.EventTimeMs);
-        }
+        FlushWarmUp(warmUp);
     }
 
     /// <summary>Estimates for every feature over the current window, highest plug-in MI first.</summary>
@@ -191,7 +193,16 @@ public sealed class MonitorEngine
     /// <summary>The name of a level of a field, for reports.</summary>
     public string LevelName(int field, int level) => _fields[field].LevelName(level);
 
-    private ApplyOutcome Count(int[] levels, double[] numbers, long eventTimeMs)
+    private void FlushWarmUp(List<BufferedEvent> warmUp)
+    {
+        Volatile.Write(ref _warmUp, null);
+        foreach (var held in warmUp)
+        {
+            Count(held.Levels, held.Numbers, held.EventTimeMs, held.Partition);
+        }
+    }
+
+    private ApplyOutcome Count(int[] levels, double[] numbers, long eventTimeMs, int partition)
     {
         var features = _featureLevels;
         for (var f = 0; f < features.Length; f++)
@@ -206,7 +217,7 @@ public sealed class MonitorEngine
             return ApplyOutcome.Skipped;
         }
 
-        if (!Tables.Apply(features, target, eventTimeMs))
+        if (!Tables.Apply(partition, features, target, eventTimeMs))
         {
             return ApplyOutcome.Late;
         }
@@ -218,8 +229,10 @@ public sealed class MonitorEngine
     private int LevelOf(int field, int[] levels, double[] numbers) =>
         _fields[field].Binner is { } binner ? binner.Encode(numbers[field]) : levels[field];
 
-    private readonly struct BufferedEvent(EventRecord record)
+    private readonly struct BufferedEvent(EventRecord record, int partition)
     {
+        public int Partition { get; } = partition;
+
         public int[] Levels { get; } = [.. record.LevelsBuffer];
 
         public double[] Numbers { get; } = [.. record.Numbers];

@@ -9,16 +9,34 @@ namespace StreamMI.Engine.Windows;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each pane keeps its own cell counts next to the window's running tables. When event time
-/// reaches a new pane, the panes that fall out of the window have their counts subtracted from
-/// the window tables cell by cell, then are cleared for reuse. Because the entropy sums are fixed
-/// point, a window that has moved entirely from one stretch of the stream to another is
-/// bit-identical to tables built from the second stretch alone.
+/// Panes are kept per input partition: each partition has its own ring of panes, as many as the
+/// window has, that follows event time in that partition alone. The window tables the estimates
+/// read are the sum, over every partition, of the panes inside the window, which ends at the
+/// newest pane any partition has reached. When that pane moves on, the panes that fall out of
+/// the window have their counts subtracted cell by cell; a partition clears a pane when its own
+/// event time moves past it. Because the entropy sums are fixed point, a window that has moved
+/// entirely from one stretch of the stream to another is bit-identical to tables built from the
+/// second stretch alone.
 /// </para>
 /// <para>
-/// Threads: <see cref="Apply"/> belongs to one thread at a time (a monitor's counting stage).
-/// The tables it writes are lock-free, so any thread may read them at any moment; a reader
-/// during a pane expiry sees part of the old pane already subtracted.
+/// A partition's panes depend only on that partition's events, so they can be saved with the
+/// partition's input offset, restored by another process, or merged in from another replica
+/// (<see cref="ExportPartition"/>, <see cref="ReplacePartition"/>): the window tables stay the
+/// sum over partitions whatever process counted each one. A caller that counts everything as
+/// one partition (<see cref="Apply(ReadOnlySpan{int}, int, long)"/>) gets a single ring of panes.
+/// </para>
+/// <para>
+/// An event is late, and not counted, when its pane has left its own partition's window. An
+/// event whose pane is still in its partition's window but has left the monitor's window (its
+/// partition lags behind the others) is kept in the partition's pane, so that partition's saved
+/// state does not depend on the other partitions, but it is not added to the window tables and
+/// is reported late as well.
+/// </para>
+/// <para>
+/// Threads: <see cref="Apply(int, ReadOnlySpan{int}, int, long)"/> and the partition methods
+/// belong to one thread at a time (a monitor's counting stage). The tables they write are
+/// lock-free, so any thread may read them at any moment; a reader during a pane expiry or a
+/// partition replacement sees part of the change already made.
 /// </para>
 /// <para>
 /// Feature–feature tables fold each feature's levels to at most 2 × <c>pairLevelCap</c> rows by
@@ -26,15 +44,17 @@ namespace StreamMI.Engine.Windows;
 /// a lower bound on the true redundancy for features with more levels than the cap.
 /// </para>
 /// </remarks>
-public sealed class WindowedTables
+public sealed partial class WindowedTables
 {
-    private readonly Pane[] _panes;
     private readonly Marginal[] _features;
     private readonly ContingencyTable[] _featureTarget;
     private readonly ContingencyTable[] _pairTables;
     private readonly (int A, int B)[] _pairs;
     private readonly int _pairLevelCap;
+    private readonly int _paneCount;
     private readonly long _paneMs;
+    private readonly List<PartitionPanes> _partitions = [];
+    private PartitionPanes?[] _byId = new PartitionPanes?[4];
     private long _newestPane = long.MinValue;
     private long _firstPane = long.MinValue;
     private long _late;
@@ -59,6 +79,7 @@ public sealed class WindowedTables
         window.Validate();
         Window = window;
         _paneMs = window.PaneMilliseconds;
+        _paneCount = window.PaneCount;
         _pairs = pairs is null ? [] : [.. pairs];
         _pairLevelCap = pairLevelCap;
 
@@ -77,12 +98,6 @@ public sealed class WindowedTables
             _pairTables[p] = ContingencyTable.CreateWithOwnMargins(
                 PairCapacity(featureCapacities[_pairs[p].A]),
                 PairCapacity(featureCapacities[_pairs[p].B]));
-        }
-
-        _panes = new Pane[window.PaneCount];
-        for (var i = 0; i < _panes.Length; i++)
-        {
-            _panes[i] = new Pane(_featureTarget, _pairTables);
         }
     }
 
@@ -107,13 +122,19 @@ public sealed class WindowedTables
     /// <summary>Events in the window.</summary>
     public long Events => Target.Total;
 
-    /// <summary>Events that arrived after their pane had left the window.</summary>
+    /// <summary>Levels below twice this number keep their own row in a pair table.</summary>
+    internal int PairLevelCap => _pairLevelCap;
+
+    /// <summary>
+    /// Events this instance found older than the window since it was created (not restored
+    /// with saved state).
+    /// </summary>
     public long LateEvents => Volatile.Read(ref _late);
 
     /// <summary>Start of the window in Unix milliseconds, or null before the first event.</summary>
     public long? StartMs => Window.Mode == WindowMode.WholeStream
         ? NullIfUnset(Volatile.Read(ref _minTime), long.MaxValue)
-        : NewestPane is { } newest ? (newest - _panes.Length + 1) * _paneMs : null;
+        : NewestPane is { } newest ? (newest - _paneCount + 1) * _paneMs : null;
 
     /// <summary>End of the window (exclusive) in Unix milliseconds, or null before the first event.</summary>
     public long? EndMs => Window.Mode == WindowMode.WholeStream
@@ -134,7 +155,7 @@ public sealed class WindowedTables
             }
 
             var reached = newest - Volatile.Read(ref _firstPane) + 1;
-            return Math.Min(1.0, (double)reached / _panes.Length);
+            return Math.Min(1.0, (double)reached / _paneCount);
         }
     }
 
@@ -148,34 +169,67 @@ public sealed class WindowedTables
     }
 
     /// <summary>
-    /// Counts one event. <paramref name="featureLevels"/> holds a level per feature. Returns false
-    /// (and counts the event as late) when its pane has already left the window.
+    /// Counts one event of a stream read as a single partition. <paramref name="featureLevels"/>
+    /// holds a level per feature. Returns false (and counts the event as late) when its pane has
+    /// already left the window.
     /// </summary>
-    public bool Apply(ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs)
+    public bool Apply(ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs) =>
+        Apply(0, featureLevels, targetLevel, eventTimeMs);
+
+    /// <summary>
+    /// Counts one event of input partition <paramref name="partition"/> (zero or more).
+    /// Returns false, and counts the event as late, when it is not in the window tables: its
+    /// pane has left its partition's window (the event is dropped), or has left the monitor's
+    /// window only (the event is kept in the partition's pane).
+    /// </summary>
+    public bool Apply(int partition, ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs)
     {
         Debug.Assert(featureLevels.Length == _featureTarget.Length);
 
+        var panes = PartitionOf(partition);
         var paneId = Window.Mode == WindowMode.WholeStream ? 0 : FloorDiv(eventTimeMs, _paneMs);
-        if (paneId > _newestPane)
+        if (paneId > panes.Newest)
         {
-            Advance(paneId);
+            if (paneId > _newestPane)
+            {
+                AdvanceWindow(paneId);
+            }
+
+            panes.Advance(paneId);
+
+            // The window's first pane is the earliest first pane of any partition, so that it
+            // does not depend on which partition's events happened to be counted first.
+            if (panes.First < _firstPane || _firstPane == long.MinValue)
+            {
+                Volatile.Write(ref _firstPane, panes.First);
+            }
         }
-        else if (paneId <= _newestPane - _panes.Length)
+        else if (paneId <= panes.Newest - _paneCount)
         {
             Interlocked.Increment(ref _late);
             return false;
         }
 
+        panes.TrackTime(eventTimeMs);
         TrackTime(eventTimeMs);
-        var pane = _panes[Slot(paneId)];
+        var pane = panes.PaneOf(paneId);
         Debug.Assert(pane.Id == paneId, "the slot of a pane inside the window holds that pane");
 
-        Target.Increment(targetLevel);
+        var inWindow = paneId > _newestPane - _paneCount;
+        if (inWindow)
+        {
+            Target.Increment(targetLevel);
+        }
+
         for (var f = 0; f < featureLevels.Length; f++)
         {
             var level = featureLevels[f];
-            _features[f].Increment(level);
-            _featureTarget[f].Increment(level, targetLevel);
+            if (inWindow)
+            {
+                _features[f].Increment(level);
+                _featureTarget[f].Increment(level, targetLevel);
+            }
+
             Interlocked.Increment(ref pane.FeatureTarget[f].GetOrAdd(level, targetLevel));
         }
 
@@ -183,11 +237,20 @@ public sealed class WindowedTables
         {
             var a = FoldForPair(featureLevels[_pairs[p].A]);
             var b = FoldForPair(featureLevels[_pairs[p].B]);
-            _pairTables[p].Increment(a, b);
+            if (inWindow)
+            {
+                _pairTables[p].Increment(a, b);
+            }
+
             Interlocked.Increment(ref pane.Pairs[p].GetOrAdd(a, b));
         }
 
-        return true;
+        if (!inWindow)
+        {
+            Interlocked.Increment(ref _late);
+        }
+
+        return inWindow;
     }
 
     /// <summary>Bytes of cell storage held by the window tables and all panes.</summary>
@@ -204,56 +267,91 @@ public sealed class WindowedTables
             bytes += table.AllocatedBytes();
         }
 
-        foreach (var pane in _panes)
+        foreach (var partition in _partitions)
         {
-            bytes += pane.AllocatedBytes();
+            foreach (var pane in partition.Panes)
+            {
+                bytes += pane.AllocatedBytes();
+            }
         }
 
         return bytes;
     }
 
-    private void Advance(long paneId)
+    // The window now ends at pane `newest`: every partition's panes from the old window that are
+    // not in the new one leave the window tables. Their counts stay in the partitions' panes
+    // until each partition's own event time passes them.
+    private void AdvanceWindow(long newest)
     {
-        if (_firstPane == long.MinValue)
+        var old = _newestPane;
+        if (old != long.MinValue)
         {
-            _firstPane = paneId;
-        }
-
-        // Panes from the one after the newest up to the new one start now; each takes the slot of
-        // the pane K before it, which has just left the window. A jump of K panes or more empties
-        // the whole window.
-        var from = _newestPane == long.MinValue
-            ? paneId - _panes.Length + 1
-            : Math.Max(_newestPane + 1, paneId - _panes.Length + 1);
-        for (var id = from; id <= paneId; id++)
-        {
-            var pane = _panes[Slot(id)];
-            if (pane.Id != long.MinValue)
+            var leaving = newest - _paneCount;
+            foreach (var partition in _partitions)
             {
-                Expire(pane);
+                foreach (var pane in partition.Panes)
+                {
+                    if (pane.Id != long.MinValue && pane.Id > old - _paneCount && pane.Id <= leaving)
+                    {
+                        SubtractFromWindow(pane);
+                    }
+                }
             }
-
-            pane.Id = id;
         }
 
-        Volatile.Write(ref _newestPane, paneId);
+        Volatile.Write(ref _newestPane, newest);
     }
 
-    private void Expire(Pane pane)
+    private void SubtractFromWindow(Pane pane)
     {
         for (var f = 0; f < _featureTarget.Length; f++)
         {
-            var expiry = new FeatureExpiry(_featureTarget[f], _features[f], f == 0 ? Target : null);
+            var expiry = new CellExpiry(_featureTarget[f], _features[f], f == 0 ? Target : null);
             pane.FeatureTarget[f].ForEachNonZero(ref expiry);
-            pane.FeatureTarget[f].Clear();
         }
 
         for (var p = 0; p < _pairTables.Length; p++)
         {
-            var expiry = new FeatureExpiry(_pairTables[p], null, null);
+            var expiry = new CellExpiry(_pairTables[p], null, null);
             pane.Pairs[p].ForEachNonZero(ref expiry);
-            pane.Pairs[p].Clear();
         }
+    }
+
+    private void AddToWindow(Pane pane)
+    {
+        for (var f = 0; f < _featureTarget.Length; f++)
+        {
+            var addition = new CellAddition(_featureTarget[f], _features[f], f == 0 ? Target : null);
+            pane.FeatureTarget[f].ForEachNonZero(ref addition);
+        }
+
+        for (var p = 0; p < _pairTables.Length; p++)
+        {
+            var addition = new CellAddition(_pairTables[p], null, null);
+            pane.Pairs[p].ForEachNonZero(ref addition);
+        }
+    }
+
+    private PartitionPanes PartitionOf(int partition)
+    {
+        var byId = _byId;
+        return (uint)partition < (uint)byId.Length && byId[partition] is { } known
+            ? known
+            : AddPartition(partition);
+    }
+
+    private PartitionPanes AddPartition(int partition)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        if (partition >= _byId.Length)
+        {
+            Array.Resize(ref _byId, Math.Max(partition + 1, _byId.Length * 2));
+        }
+
+        var panes = new PartitionPanes(partition, _paneCount, _featureTarget, _pairTables);
+        _byId[partition] = panes;
+        _partitions.Add(panes);
+        return panes;
     }
 
     private void TrackTime(long eventTimeMs)
@@ -271,10 +369,8 @@ public sealed class WindowedTables
 
     private int PairCapacity(int featureCapacity) => Math.Min(featureCapacity, 2 * _pairLevelCap);
 
-    private int FoldForPair(int level) =>
+    internal int FoldForPair(int level) =>
         level < 2 * _pairLevelCap ? level : _pairLevelCap + (level % _pairLevelCap);
-
-    private int Slot(long paneId) => (int)(((paneId % _panes.Length) + _panes.Length) % _panes.Length);
 
     // Division truncates toward zero; a negative remainder means the floor is one lower. Negating
     // a instead would overflow for times within a pane of long.MinValue and put them in a far
@@ -287,26 +383,8 @@ public sealed class WindowedTables
 
     private static long? NullIfUnset(long value, long unset) => value == unset ? null : value;
 
-    private sealed class Pane
-    {
-        public Pane(IReadOnlyList<ContingencyTable> featureTarget, IReadOnlyList<ContingencyTable> pairs)
-        {
-            FeatureTarget = [.. featureTarget.Select(t => new PagedCounts(t.Rows.Levels, t.Columns.Levels))];
-            Pairs = [.. pairs.Select(t => new PagedCounts(t.Rows.Levels, t.Columns.Levels))];
-        }
-
-        public long Id { get; set; } = long.MinValue;
-
-        public PagedCounts[] FeatureTarget { get; }
-
-        public PagedCounts[] Pairs { get; }
-
-        public long AllocatedBytes() =>
-            FeatureTarget.Sum(c => c.AllocatedBytes()) + Pairs.Sum(c => c.AllocatedBytes());
-    }
-
-    /// <summary>Subtracts an expiring pane's cells from a window table and, once, from margins.</summary>
-    private readonly struct FeatureExpiry(ContingencyTable table, Marginal? rows, Marginal? columns)
+    /// <summary>Subtracts a pane's cells from a window table and, once, from margins.</summary>
+    private readonly struct CellExpiry(ContingencyTable table, Marginal? rows, Marginal? columns)
         : ICellVisitor
     {
         public void Visit(int row, int column, int count)
@@ -314,6 +392,18 @@ public sealed class WindowedTables
             table.Subtract(row, column, count);
             rows?.Subtract(row, count);
             columns?.Subtract(column, count);
+        }
+    }
+
+    /// <summary>Adds a pane's cells to a window table and, once, to margins.</summary>
+    private readonly struct CellAddition(ContingencyTable table, Marginal? rows, Marginal? columns)
+        : ICellVisitor
+    {
+        public void Visit(int row, int column, int count)
+        {
+            table.Add(row, column, count);
+            rows?.Add(row, count);
+            columns?.Add(column, count);
         }
     }
 }
