@@ -10,6 +10,8 @@ internal static class Program
 
         Commands:
           scan PATH|-     rank the features of a CSV or JSON Lines file by MI with a target
+          reference build PATH|- -o FILE
+                          freeze a history file into a reference for drift
           run             the worker: read Kafka topics, keep windowed MI, serve metrics
           demo            an embedded Kafka, a synthetic stream and the worker, with a live view
 
@@ -36,6 +38,7 @@ internal static class Program
                     "scan" => ScanCommand.Usage,
                     "run" => RunCommand.Usage,
                     "demo" => DemoCommand.Usage,
+                    "reference" => ReferenceCommand.Usage,
                     _ => Help,
                 });
                 return 0;
@@ -46,7 +49,8 @@ internal static class Program
                 "scan" => ScanCommand.Run(rest, stdout, stderr),
                 "run" => await RunCommand.RunAsync(rest, stderr),
                 "demo" => await DemoCommand.RunAsync(rest, stdout, stderr),
-                _ => throw new UsageException($"Unknown command '{args[0]}'. Commands: scan, run, demo."),
+                "reference" => ReferenceCommand.Run(rest, stdout, stderr),
+                _ => throw new UsageException($"Unknown command '{args[0]}'. Commands: scan, reference, run, demo."),
             };
         }
         catch (UsageException ex)

@@ -65,8 +65,11 @@ internal sealed class ArgReader
 
     /// <summary>A comma-separated list, from one or more occurrences of the option.</summary>
     public List<string> List(string name) => _values.TryGetValue(name, out var list)
-        ? [.. list.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))]
+        ? [.. list.SelectMany(v => v.Split(',', SplitOptions))]
         : [];
+
+    private const StringSplitOptions SplitOptions =
+        StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries;
 
     public int Int(string name, int fallback, int min, int max)
     {
@@ -76,8 +79,12 @@ internal sealed class ArgReader
             return fallback;
         }
 
-        if (!int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var value)
-            || value < min || value > max)
+        var parsed = int.TryParse(
+            text,
+            System.Globalization.NumberStyles.Integer,
+            System.Globalization.CultureInfo.InvariantCulture,
+            out var value);
+        if (!parsed || value < min || value > max)
         {
             throw new UsageException($"--{name} must be a whole number from {min} to {max}; it is '{text}'.");
         }

@@ -16,16 +16,22 @@ namespace StreamMI.Cli.Commands;
 internal static class DemoCommand
 {
     public const string Usage = """
-        streammi demo [--duration 60s] [--http-port 8080] [--rate 2000] [--drift-after 60000]
-                      [--window 1m] [--panes 12] [--seed 7]
+        streammi demo [--duration 60s] [--http-port 8080] [--rate 2000] [--drift-after 120000]
+                      [--window 30s] [--panes 6] [--seed 7] [--reference first-window|lagged:1m]
 
         Runs until Ctrl+C or --duration. The worker's endpoints are served on --http-port:
         /api/v1/snapshot, /metrics, /healthz/live, /healthz/ready.
+
+        The stream drifts after --drift-after events (a minute at the default rate): 'concept'
+        loses its dependency on the label (concept drift) and 'region' changes its mix (covariate
+        shift, which also moves the label's prior and region's MI). The monitor compares its window
+        with the first full window (or a lagged one), so the live view shows drift states move
+        from none through suspected to drifting, and ranks the features by mRMR.
         """;
 
     private const string Topic = "demo.events";
 
-    private static readonly HashSet<string> s_values = ["duration", "http-port", "rate", "drift-after", "window", "panes", "seed"];
+    private static readonly HashSet<string> s_values = ["duration", "http-port", "rate", "drift-after", "window", "panes", "seed", "reference"];
 
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
     {
@@ -37,7 +43,7 @@ internal static class DemoCommand
         }
 
         var rate = reader.Int("rate", 2000, 1, 1_000_000);
-        var driftAfter = reader.Int("drift-after", 60_000, 0, int.MaxValue);
+        var driftAfter = reader.Int("drift-after", 120_000, 0, int.MaxValue);
         var seed = reader.Int("seed", 7, int.MinValue, int.MaxValue);
         var port = reader.Int("http-port", 8080, 0, 65535);
 
@@ -67,9 +73,11 @@ internal static class DemoCommand
             ["StreamMI:Monitors:0:Target"] = "label",
             ["StreamMI:Monitors:0:Exclude:0"] = "ts",
             ["StreamMI:Monitors:0:Numeric:0"] = "amount",
-            ["StreamMI:Monitors:0:Window"] = reader.Value("window") ?? "1m",
-            ["StreamMI:Monitors:0:Panes"] = reader.Value("panes") ?? "12",
+            ["StreamMI:Monitors:0:Window"] = reader.Value("window") ?? "30s",
+            ["StreamMI:Monitors:0:Panes"] = reader.Value("panes") ?? "6",
             ["StreamMI:Monitors:0:WarmUpEvents"] = "2000",
+            ["StreamMI:Monitors:0:Reference"] = reader.Value("reference") ?? "first-window",
+            ["StreamMI:Monitors:0:RedundancyTopK"] = "5",
         };
         var configuration = RunCommand.BuildConfiguration([], settings);
         StreamMIOptions options;

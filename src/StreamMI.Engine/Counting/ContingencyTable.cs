@@ -91,11 +91,12 @@ public sealed class ContingencyTable
     }
 
     /// <summary>
-    /// Adds <paramref name="amount"/> events to one cell at once, as restoring a saved pane does.
+    /// Adds <paramref name="amount"/> events to one cell at once, as restoring a saved pane or a
+    /// pane entering a lagged reference window does.
     /// </summary>
     public void Add(int row, int column, int amount)
     {
-        Debug.Assert(amount >= 0, "a restore adds counts; expiries go through Subtract");
+        Debug.Assert(amount >= 0, "an addition never removes events");
 
         ref var cell = ref _cells.GetOrAdd(row, column);
         var after = Interlocked.Add(ref cell, amount);

@@ -53,10 +53,13 @@ public sealed class Marginal
         }
     }
 
-    /// <summary>Adds <paramref name="amount"/> events at <paramref name="level"/> at once.</summary>
+    /// <summary>
+    /// Adds <paramref name="amount"/> events at <paramref name="level"/> at once, as restoring a saved
+    /// pane or a pane entering a lagged reference window does.
+    /// </summary>
     public void Add(int level, int amount)
     {
-        Debug.Assert(amount >= 0, "a restore adds counts; expiries go through Subtract");
+        Debug.Assert(amount >= 0, "an addition never removes events");
 
         var after = Interlocked.Add(ref _counts[level], amount);
         var before = after - amount;

@@ -119,6 +119,43 @@ public sealed class CategoricalEncoder
         return values;
     }
 
+    /// <summary>
+    /// Gives <paramref name="values"/> the exact levels 1, 2, … in order, as a reference's level
+    /// dictionary dictates, so the same value gets the same level in the reference and here. Only
+    /// before the first <see cref="Encode"/>.
+    /// </summary>
+    public void Preload(IReadOnlyList<string> values)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+
+        lock (_gate)
+        {
+            if (_exactLevels != 0 || _capped)
+            {
+                throw new InvalidOperationException("A level dictionary can only be loaded into an empty encoder.");
+            }
+
+            if (values.Count > ExactLevelCap)
+            {
+                throw new ArgumentException($"{values.Count} values do not fit a level cap of {ExactLevelCap}.", nameof(values));
+            }
+
+            var level = 0;
+            foreach (var value in values)
+            {
+                level++;
+                if (!_levels.TryAdd(Encoding.UTF8.GetBytes(value), level))
+                {
+                    throw new ArgumentException($"The value '{value}' is listed twice.", nameof(values));
+                }
+
+                _names[level] = value;
+            }
+
+            Volatile.Write(ref _exactLevels, level);
+        }
+    }
+
     private int Add(ReadOnlySpan<byte> utf8)
     {
         lock (_gate)

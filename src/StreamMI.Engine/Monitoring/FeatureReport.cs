@@ -1,5 +1,7 @@
 using StreamMI.Engine.Discretisation;
+using StreamMI.Engine.Drift;
 using StreamMI.Engine.Estimation;
+using StreamMI.Engine.Redundancy;
 
 namespace StreamMI.Engine.Monitoring;
 
@@ -29,4 +31,10 @@ public sealed record FeatureReport
 
     /// <summary>Bin edges of a numeric feature, for reports.</summary>
     public IReadOnlyList<double>? Edges { get; init; }
+
+    /// <summary>The feature against the reference at the last pane evaluation; null without one.</summary>
+    public FeatureDrift? Drift { get; init; }
+
+    /// <summary>The feature's place in the mRMR ranking; null when the monitor keeps no pair tables.</summary>
+    public MrmrPlacement? Mrmr { get; init; }
 }

@@ -13,6 +13,12 @@ public sealed record FeatureSpec(string Name, FeatureKind Kind)
     /// <summary>Fixed interior bin edges of a numeric field; null to learn them in the warm-up.</summary>
     public IReadOnlyList<double>? Edges { get; init; }
 
+    /// <summary>
+    /// Values of a categorical field that take levels 1, 2, … in this order before any event (a
+    /// reference's level dictionary); null to assign levels in order of first appearance.
+    /// </summary>
+    public IReadOnlyList<string>? Values { get; init; }
+
     /// <summary>Distinct values of a categorical field that get a level of their own.</summary>
     public int LevelCap { get; init; } = 4096;
 

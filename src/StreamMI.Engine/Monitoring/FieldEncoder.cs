@@ -12,6 +12,11 @@ internal sealed class FieldEncoder
         {
             case FeatureKind.Categorical:
                 Categorical = new CategoricalEncoder(spec.LevelCap, spec.TailBuckets, hashSeed);
+                if (spec.Values is { } values)
+                {
+                    Categorical.Preload(values);
+                }
+
                 break;
             case FeatureKind.Numeric:
                 Binner = spec.Edges is { } edges ? new NumericBinner(edges) : new NumericBinner(spec.Bins);

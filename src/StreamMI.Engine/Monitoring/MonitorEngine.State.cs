@@ -31,7 +31,7 @@ public sealed partial class MonitorEngine
             Window = Schema.Window,
             HashSeed = Schema.HashSeed,
             Fields = fields,
-            Pairs = Schema.Pairs,
+            Pairs = Tables.PairFeatures,
             Tables = tables,
         };
     }
@@ -73,7 +73,16 @@ public sealed partial class MonitorEngine
             }
         }
 
-        var remapped = Remap(state.Tables, maps, out problem);
+        var remapped = Remap(state.Tables, state.Pairs, maps, out problem);
+        if (problem is null && !state.Pairs.SequenceEqual(Tables.PairFeatures))
+        {
+            // Pairs this monitor would pick after its warm-up are taken from the saving process,
+            // which picked them from its own, as its bin edges are below. If the panes then do not
+            // fit, the pairs stay chosen; they were the ones this partition's events were counted with.
+            Tables.SelectPairs(state.Pairs);
+            _pairsPending = false;
+        }
+
         problem ??= Tables.FindProblem(remapped);
         if (problem is not null)
         {
@@ -141,6 +150,16 @@ public sealed partial class MonitorEngine
         };
     }
 
+    // A monitor that picks its pairs after the warm-up may take the saved ones while it has
+    // counted nothing and would adopt the saved bin edges as well.
+    private bool CanAdoptPairs(PartitionState state) =>
+        _pairsPending
+        && _warmUp is not null
+        && Tables.NewestPaneId is null
+        && _numericFields.All(f => state.Fields[f].Edges is not null)
+        && state.Pairs.All(p => p.A != p.B && (uint)p.A < (uint)(_fields.Length - 1)
+            && (uint)p.B < (uint)(_fields.Length - 1));
+
     private string? FindIncompatibility(PartitionState state)
     {
         if (!string.Equals(state.Monitor, Schema.Name, StringComparison.Ordinal))
@@ -174,7 +193,7 @@ public sealed partial class MonitorEngine
             }
         }
 
-        if (!state.Pairs.SequenceEqual(Schema.Pairs))
+        if (!state.Pairs.SequenceEqual(Tables.PairFeatures) && !CanAdoptPairs(state))
         {
             return "its feature pairs differ from this monitor's";
         }
@@ -270,7 +289,11 @@ public sealed partial class MonitorEngine
         return map;
     }
 
-    private PartitionWindowState Remap(PartitionWindowState tables, Dictionary<int, int>?[] maps, out string? problem)
+    private PartitionWindowState Remap(
+        PartitionWindowState tables,
+        IReadOnlyList<(int A, int B)> savedPairs,
+        Dictionary<int, int>?[] maps,
+        out string? problem)
     {
         problem = null;
         if (maps.All(m => m is null) || tables.Panes.Count == 0)
@@ -291,9 +314,9 @@ public sealed partial class MonitorEngine
             }
 
             var pairs = new TableCell[pane.Pairs.Count][];
-            for (var p = 0; p < pairs.Length && p < Schema.Pairs.Count; p++)
+            for (var p = 0; p < pairs.Length && p < savedPairs.Count; p++)
             {
-                var (a, b) = Schema.Pairs[p];
+                var (a, b) = savedPairs[p];
                 pairs[p] = new TableCell[pane.Pairs[p].Length];
                 for (var k = 0; k < pairs[p].Length; k++)
                 {

@@ -1,5 +1,8 @@
+using StreamMI.Engine.Counting;
 using StreamMI.Engine.Discretisation;
+using StreamMI.Engine.Drift;
 using StreamMI.Engine.Estimation;
+using StreamMI.Engine.Redundancy;
 using StreamMI.Engine.Windows;
 
 namespace StreamMI.Engine.Monitoring;
@@ -11,10 +14,18 @@ namespace StreamMI.Engine.Monitoring;
 /// with the same events give the same numbers.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Threads: <see cref="CreateRecord"/> and the setters of <see cref="EventRecord"/> may run on
-/// any number of decoding threads. <see cref="Apply"/>, <see cref="CountSkipped"/> and
-/// <see cref="CompleteWarmUp"/> belong to one counting thread at a time. <see cref="Snapshot"/>
-/// may run on any thread at any time and never blocks counting.
+/// any number of decoding threads. <see cref="Apply"/>, <see cref="CountSkipped"/>,
+/// <see cref="CompleteWarmUp"/> and <see cref="EvaluateDrift"/> belong to one counting thread at
+/// a time. <see cref="Snapshot"/> may run on any thread at any time and never blocks counting.
+/// </para>
+/// <para>
+/// Drift: with <see cref="DriftSettings"/>, the monitor compares its window with a reference at
+/// every pane boundary, on the counting thread, just before the window moves on; the snapshot
+/// shows the last evaluation. A first-window reference is captured at the first boundary at which
+/// the window is full. A whole-stream window has no panes: call <see cref="EvaluateDrift"/>.
+/// </para>
 /// </remarks>
 public sealed partial class MonitorEngine
 {
@@ -22,20 +33,69 @@ public sealed partial class MonitorEngine
     private readonly int[] _numericFields;
     private readonly int[] _featureLevels;
     private readonly long[] _skipped = new long[SkipReasons.All.Count];
+    private readonly DriftDetector? _detector;
     private List<BufferedEvent>? _warmUp;
+    private bool _pairsPending;
     private long _counted;
+    private ReferenceModel? _reference;
+    private WindowSummary? _frozenSummary;
+    private MonitorDrift? _drift;
 
     /// <summary>Creates a monitor; throws with a message naming the setting if the schema is invalid.</summary>
     public MonitorEngine(MonitorSchema schema)
+        : this(schema, drift: null)
+    {
+    }
+
+    /// <summary>
+    /// Creates a monitor that also compares its window with a reference. A frozen reference fixes
+    /// the discretisation: the schema is aligned to it (<see cref="ReferenceModel.Align"/>), and a
+    /// schema that does not match it is refused with every mismatch in the message.
+    /// </summary>
+    public MonitorEngine(MonitorSchema schema, DriftSettings? drift)
     {
         ArgumentNullException.ThrowIfNull(schema);
         schema.Validate();
+        drift?.Validate();
+
+        var reference = drift?.Reference;
+        if (reference?.Model is { } model)
+        {
+            schema = model.Align(schema);
+        }
+
+        if (reference?.Kind == ReferenceKind.FirstWindow && schema.Window.Mode == WindowMode.WholeStream)
+        {
+            throw new ArgumentException($"Monitor '{schema.Name}': a whole-stream window never fills, so it has no first window to use as the reference.");
+        }
+
+        if (reference?.Kind == ReferenceKind.Lagged && schema.Window.Mode == WindowMode.WholeStream)
+        {
+            throw new ArgumentException($"Monitor '{schema.Name}': a whole-stream window has no panes for a lagged reference.");
+        }
 
         Schema = schema;
         _fields = [.. schema.Features.Append(schema.Target).Select(f => new FieldEncoder(f, schema.HashSeed))];
         _numericFields = [.. Enumerable.Range(0, _fields.Length).Where(i => _fields[i].Binner is { IsFrozen: false })];
         _featureLevels = new int[schema.Features.Count];
-        if (_numericFields.Length > 0)
+
+        var pairs = schema.Pairs;
+        if (pairs.Count == 0 && schema.RedundancyTopK > 0)
+        {
+            if (reference?.Model is { } frozen)
+            {
+                // The reference says which features matter: pair them from the start.
+                var summary = WindowSummary.Of(frozen, [.. schema.Features.Select(f => f.Name)]);
+                var relevance = summary.Moments.Select(m => m.CorrectedNats).ToArray();
+                pairs = PairSelection.AllPairs(PairSelection.TopK(relevance, schema.RedundancyTopK));
+            }
+            else
+            {
+                _pairsPending = true;
+            }
+        }
+
+        if (_numericFields.Length > 0 || _pairsPending)
         {
             _warmUp = new List<BufferedEvent>(Math.Min(schema.WarmUpEvents, 65_536));
         }
@@ -44,7 +104,18 @@ public sealed partial class MonitorEngine
             schema.Window,
             [.. _fields[..^1].Select(f => f.Capacity)],
             _fields[^1].Capacity,
-            schema.Pairs);
+            pairs,
+            referenceLagPanes: reference?.Kind == ReferenceKind.Lagged ? reference.LagPanes : 0);
+
+        if (drift is not null)
+        {
+            _detector = new DriftDetector(drift, schema.Features.Count);
+            if (reference!.Model is { } given)
+            {
+                _reference = given;
+                _frozenSummary = WindowSummary.Of(given, [.. schema.Features.Select(f => f.Name)]);
+            }
+        }
     }
 
     /// <summary>The schema this monitor counts by.</summary>
@@ -53,7 +124,19 @@ public sealed partial class MonitorEngine
     /// <summary>The windowed tables, for live reads.</summary>
     public WindowedTables Tables { get; }
 
-    /// <summary>True while events are held to learn numeric bin edges.</summary>
+    /// <summary>
+    /// The frozen reference in use: the one given, or the first window once captured; null for a
+    /// lagged reference, before the first window fills, and without drift.
+    /// </summary>
+    public ReferenceModel? Reference => Volatile.Read(ref _reference);
+
+    /// <summary>
+    /// The reference and the last drift evaluation (features in schema order); null without drift.
+    /// Cheaper than a <see cref="Snapshot"/>, which also estimates every feature.
+    /// </summary>
+    public MonitorDrift? Drift => _detector is null ? null : Volatile.Read(ref _drift) ?? DriftStatus();
+
+    /// <summary>True while events are held to learn numeric bin edges (or to choose redundancy pairs).</summary>
     public bool IsWarmingUp => Volatile.Read(ref _warmUp) is not null;
 
     /// <summary>Events counted since start.</summary>
@@ -120,8 +203,9 @@ public sealed partial class MonitorEngine
     public void CountSkipped(SkipReason reason) => Interlocked.Increment(ref _skipped[(int)reason]);
 
     /// <summary>
-    /// Learns numeric bin edges from the events held so far, freezes them and counts the held
-    /// events. Called by itself when the warm-up is full; call it at the end of a finite input.
+    /// Learns numeric bin edges from the events held so far, freezes them, chooses the redundancy
+    /// pairs if the monitor picks them from the warm-up, and counts the held events. Called by
+    /// itself when the warm-up is full; call it at the end of a finite input.
     /// </summary>
     public void CompleteWarmUp()
     {
@@ -142,13 +226,92 @@ public sealed partial class MonitorEngine
             _fields[field].Binner!.Freeze(sample);
         }
 
+        if (_pairsPending)
+        {
+            Tables.SelectPairs(PairsFrom(warmUp));
+            _pairsPending = false;
+        }
+
         FlushWarmUp(warmUp);
+    }
+
+    /// <summary>
+    /// Compares the window with the reference now and moves every feature's drift state one step.
+    /// The worker's monitors call it at each pane boundary by themselves; a whole-stream window
+    /// (a scan) calls it once at the end. Does nothing without a reference ready to compare with.
+    /// </summary>
+    public void EvaluateDrift()
+    {
+        if (_detector is null)
+        {
+            return;
+        }
+
+        var tables = Tables;
+        WindowSummary? reference = null;
+        if (tables.Reference is { } lagged)
+        {
+            if (tables.ReferenceFill >= 1)
+            {
+                reference = WindowSummary.Of(lagged.FeatureTarget, lagged.Features, lagged.Target);
+            }
+        }
+        else
+        {
+            reference = _frozenSummary;
+        }
+
+        if (reference is null)
+        {
+            return;
+        }
+
+        var current = WindowSummary.Of(tables.FeatureTarget, tables.Features, tables.Target);
+        var evaluation = _detector.Evaluate(current, reference);
+        Volatile.Write(ref _drift, DriftStatus() with
+        {
+            ReferenceEvents = reference.Events,
+            Evaluations = _detector.Evaluations,
+            EvaluatedWindowEndMs = tables.EndMs,
+            EvaluatedWindowEvents = current.Events,
+            Last = evaluation,
+        });
+    }
+
+    /// <summary>
+    /// Freezes the current window and the monitor's discretisation (bin edges, level dictionaries,
+    /// hash seed) into a reference model, to save as a reference file. Numeric edges must be
+    /// learned: call <see cref="CompleteWarmUp"/> first at the end of a finite input.
+    /// </summary>
+    public ReferenceModel CaptureReference(string? source = null)
+    {
+        if (IsWarmingUp)
+        {
+            throw new InvalidOperationException("The bin edges are still being learned; complete the warm-up first.");
+        }
+
+        var fields = _fields.Select(Describe).ToList();
+        var tables = new List<ReferenceTable>(Schema.Features.Count);
+        foreach (var table in Tables.FeatureTarget)
+        {
+            var cells = new CellCollector([]);
+            table.Cells.ForEachNonZero(ref cells);
+            tables.Add(new ReferenceTable(cells.Cells));
+        }
+
+        return new ReferenceModel(fields[^1], fields[..^1], tables, Schema.HashSeed)
+        {
+            Source = source,
+            StartMs = Tables.StartMs,
+            EndMs = Tables.EndMs,
+        };
     }
 
     /// <summary>Estimates for every feature over the current window, highest plug-in MI first.</summary>
     public MonitorSnapshot Snapshot()
     {
         var tables = Tables;
+        var drift = Drift;
         var reports = new List<FeatureReport>(Schema.Features.Count);
         for (var f = 0; f < Schema.Features.Count; f++)
         {
@@ -163,8 +326,13 @@ public sealed partial class MonitorEngine
                 LiveMutualInformationNats = table.MutualInformationNats(),
                 Estimate = estimate,
                 Edges = _fields[f].Binner is { IsFrozen: true } binner ? binner.Edges : null,
+                Drift = drift?.Last?.Features[f],
             });
         }
+
+        var pairTables = tables.PairTables();
+        var pairs = PairReports(pairTables, reports);
+        RankByMrmr([.. pairTables.Select(p => (p.A, p.B))], pairs.Matrix, reports);
 
         reports.Sort((a, b) => b.Estimate.MutualInformationNats.CompareTo(a.Estimate.MutualInformationNats));
         var skipped = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -187,6 +355,8 @@ public sealed partial class MonitorEngine
             Skipped = skipped,
             TargetLevels = tables.Target.NonZeroLevels,
             Features = reports,
+            Drift = drift,
+            Pairs = pairs.Reports,
         };
     }
 
@@ -204,6 +374,14 @@ public sealed partial class MonitorEngine
 
     private ApplyOutcome Count(int[] levels, double[] numbers, long eventTimeMs, int partition)
     {
+        // A pane boundary: judge the window as it stood at the end of the pane, before it moves.
+        if (_detector is not null
+            && Tables.NewestPaneId is { } newest
+            && Tables.PaneOf(eventTimeMs) > newest)
+        {
+            OnPaneClosed(newest);
+        }
+
         var features = _featureLevels;
         for (var f = 0; f < features.Length; f++)
         {
@@ -226,8 +404,180 @@ public sealed partial class MonitorEngine
         return ApplyOutcome.Counted;
     }
 
+    private void OnPaneClosed(long pane)
+    {
+        if (_detector!.Settings.Reference.Kind != ReferenceKind.FirstWindow || _reference is not null)
+        {
+            EvaluateDrift();
+            return;
+        }
+
+        // The first window is complete when the pane closing is the K-th since the first event.
+        // Comparing it with itself would say nothing, so the first evaluation waits a pane.
+        if (pane - Tables.FirstPaneId!.Value + 1 >= Tables.Window.PaneCount)
+        {
+            var captured = CaptureReference("first window");
+            _frozenSummary = WindowSummary.Of(captured, [.. Schema.Features.Select(f => f.Name)]);
+            Volatile.Write(ref _reference, captured);
+        }
+    }
+
+    private MonitorDrift DriftStatus()
+    {
+        var settings = _detector!.Settings;
+        var tables = Tables;
+        var reference = Volatile.Read(ref _reference);
+        var lagged = tables.Reference;
+        return new MonitorDrift
+        {
+            Reference = settings.Reference.Kind,
+            ReferenceSource = reference?.Source,
+            LagPanes = settings.Reference.LagPanes,
+            Ready = lagged is not null ? tables.ReferenceFill >= 1 : reference is not null,
+            ReferenceEvents = lagged?.Events ?? reference?.Events ?? 0,
+            ReferenceStartMs = lagged is not null ? tables.ReferenceStartMs : reference?.StartMs,
+            ReferenceEndMs = lagged is not null ? tables.ReferenceEndMs : reference?.EndMs,
+            Settings = settings,
+            Evaluations = _detector.Evaluations,
+        };
+    }
+
+    private IReadOnlyList<(int A, int B)> PairsFrom(List<BufferedEvent> held)
+    {
+        // Relevance over the held events: a table per feature counted here and dropped after.
+        var features = Schema.Features.Count;
+        var counts = new ContingencyTable[features];
+        for (var f = 0; f < features; f++)
+        {
+            counts[f] = ContingencyTable.CreateWithOwnMargins(_fields[f].Capacity, _fields[^1].Capacity);
+        }
+
+        foreach (var e in held)
+        {
+            var target = LevelOf(_fields.Length - 1, e.Levels, e.Numbers);
+            if (target == Levels.Missing)
+            {
+                continue;
+            }
+
+            for (var f = 0; f < features; f++)
+            {
+                counts[f].Increment(LevelOf(f, e.Levels, e.Numbers), target);
+            }
+        }
+
+        var relevance = counts.Select(CorrectedNats).ToArray();
+        return PairSelection.AllPairs(PairSelection.TopK(relevance, Schema.RedundancyTopK));
+    }
+
+    /// <summary>Miller–Madow corrected MI from a table's running sums, O(1).</summary>
+    private static double CorrectedNats(ContingencyTable table)
+    {
+        var n = table.Total;
+        if (n == 0)
+        {
+            return 0;
+        }
+
+        var bias = (table.NonZeroCells - table.Rows.NonZeroLevels - table.Columns.NonZeroLevels + 1) / (2.0 * n);
+        return table.MutualInformationNats() - bias;
+    }
+
+    private static (IReadOnlyList<FeaturePairReport> Reports, double[] Matrix) PairReports(
+        IReadOnlyList<(int A, int B, ContingencyTable Table)> pairs,
+        List<FeatureReport> reports)
+    {
+        var list = new List<FeaturePairReport>(pairs.Count);
+        var corrected = new double[pairs.Count];
+        for (var p = 0; p < pairs.Count; p++)
+        {
+            var (a, b, table) = pairs[p];
+            corrected[p] = CorrectedNats(table);
+            list.Add(new FeaturePairReport
+            {
+                FeatureA = reports[a].Feature,
+                FeatureB = reports[b].Feature,
+                Events = table.Total,
+                MutualInformationNats = table.MutualInformationNats(),
+                MillerMadowNats = corrected[p],
+            });
+        }
+
+        list.Sort((x, y) => y.MutualInformationNats.CompareTo(x.MutualInformationNats));
+        return (list, corrected);
+    }
+
+    private static void RankByMrmr(IReadOnlyList<(int A, int B)> pairs, double[] pairMi, List<FeatureReport> reports)
+    {
+        if (pairs.Count == 0)
+        {
+            return;
+        }
+
+        // The redundancy set: every feature with a pair table. A pair not kept counts as no
+        // redundancy (only for pairs given by hand; the top-K set pairs every two of its features).
+        var set = pairs.SelectMany(p => new[] { p.A, p.B }).Distinct().Order().ToArray();
+        var position = set.Select((feature, i) => (feature, i)).ToDictionary(x => x.feature, x => x.i);
+        var redundancy = new double[set.Length, set.Length];
+        for (var p = 0; p < pairs.Count; p++)
+        {
+            var (a, b) = (position[pairs[p].A], position[pairs[p].B]);
+            redundancy[a, b] = redundancy[b, a] = pairMi[p];
+        }
+
+        var relevance = set.Select(f => reports[f].Estimate.MillerMadowNats).ToArray();
+        var ranking = MrmrRanking.Rank(relevance, redundancy);
+
+        // Features outside the set follow it, by relevance.
+        var outside = Enumerable.Range(0, reports.Count)
+            .Where(f => !position.ContainsKey(f))
+            .OrderByDescending(f => reports[f].Estimate.MillerMadowNats)
+            .ThenBy(f => f)
+            .ToList();
+        for (var i = 0; i < set.Length; i++)
+        {
+            var f = set[i];
+            reports[f] = reports[f] with
+            {
+                Mrmr = new MrmrPlacement
+                {
+                    Rank = ranking.DifferenceRank[i],
+                    InRedundancySet = true,
+                    ScoreNats = ranking.DifferenceScore[i],
+                    QuotientRank = ranking.QuotientRank[i],
+                    Quotient = ranking.QuotientScore[i],
+                },
+            };
+        }
+
+        for (var i = 0; i < outside.Count; i++)
+        {
+            var f = outside[i];
+            reports[f] = reports[f] with
+            {
+                Mrmr = new MrmrPlacement { Rank = set.Length + i + 1, InRedundancySet = false, QuotientRank = set.Length + i + 1 },
+            };
+        }
+    }
+
+    private ReferenceField Describe(FieldEncoder field) => new(field.Spec.Name, field.Spec.Kind)
+    {
+        Bins = field.Spec.Kind == FeatureKind.Numeric ? field.Spec.Bins : 0,
+        Edges = field.Binner is { } binner ? [.. binner.Edges] : null,
+        Values = field.Categorical is { } categorical ? [.. categorical.ExactValues()] : null,
+        LevelCap = field.Spec.Kind == FeatureKind.Categorical ? field.Spec.LevelCap : 0,
+        TailBuckets = field.Spec.Kind == FeatureKind.Categorical ? field.Spec.TailBuckets : 0,
+    };
+
     private int LevelOf(int field, int[] levels, double[] numbers) =>
         _fields[field].Binner is { } binner ? binner.Encode(numbers[field]) : levels[field];
+
+    private struct CellCollector(List<(int Row, int Column, long Count)> cells) : ICellVisitor
+    {
+        public readonly List<(int Row, int Column, long Count)> Cells => cells;
+
+        public readonly void Visit(int row, int column, int count) => cells.Add((row, column, count));
+    }
 
     private readonly struct BufferedEvent(EventRecord record, int partition)
     {

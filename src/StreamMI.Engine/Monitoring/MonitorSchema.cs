@@ -40,6 +40,13 @@ public sealed record MonitorSchema
     /// <summary>Feature–feature pairs to keep tables for, as indexes into <see cref="Features"/>.</summary>
     public IReadOnlyList<(int A, int B)> Pairs { get; init; } = [];
 
+    /// <summary>
+    /// Keep feature–feature tables for every pair of the K features most relevant to the target
+    /// (chosen from the warm-up events, or from a frozen reference), for redundancy and the mRMR
+    /// ranking; 0 for none. Ignored when <see cref="Pairs"/> names pairs.
+    /// </summary>
+    public int RedundancyTopK { get; init; }
+
     /// <summary>Seed of the hash that puts rare categorical values into buckets.</summary>
     public ulong HashSeed { get; init; }
 
@@ -68,6 +75,11 @@ public sealed record MonitorSchema
         if (WarmUpEvents < 1)
         {
             throw new ArgumentException($"Monitor '{Name}': the warm-up must be at least 1 event.");
+        }
+
+        if (RedundancyTopK < 0 || RedundancyTopK > 64)
+        {
+            throw new ArgumentException($"Monitor '{Name}': the redundancy set must be 0 to 64 features; it is {RedundancyTopK}.");
         }
 
         foreach (var (a, b) in Pairs)

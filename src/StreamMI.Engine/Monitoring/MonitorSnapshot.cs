@@ -1,3 +1,6 @@
+using StreamMI.Engine.Drift;
+using StreamMI.Engine.Redundancy;
+
 namespace StreamMI.Engine.Monitoring;
 
 /// <summary>A monitor's state at one moment: its window and the dependency of each feature.</summary>
@@ -38,4 +41,10 @@ public sealed record MonitorSnapshot
 
     /// <summary>Features sorted by plug-in MI, highest first.</summary>
     public required IReadOnlyList<FeatureReport> Features { get; init; }
+
+    /// <summary>The reference and the last drift evaluation; null when the monitor has no reference.</summary>
+    public MonitorDrift? Drift { get; init; }
+
+    /// <summary>MI between the features of each pair table (redundancy), highest first.</summary>
+    public IReadOnlyList<FeaturePairReport> Pairs { get; init; } = [];
 }

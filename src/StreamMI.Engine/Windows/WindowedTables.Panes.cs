@@ -2,7 +2,10 @@ using StreamMI.Engine.Counting;
 
 namespace StreamMI.Engine.Windows;
 
-/// <content>The panes of one partition: a ring as long as the window, by event time.</content>
+/// <content>
+/// The panes of one partition: a ring as long as the window plus the lag of the reference, by
+/// event time.
+/// </content>
 public sealed partial class WindowedTables
 {
     private sealed class Pane
@@ -17,7 +20,7 @@ public sealed partial class WindowedTables
 
         public PagedCounts[] FeatureTarget { get; }
 
-        public PagedCounts[] Pairs { get; }
+        public PagedCounts[] Pairs { get; set; }
 
         public void Clear()
         {
@@ -67,9 +70,9 @@ public sealed partial class WindowedTables
         public Pane PaneOf(long paneId) => Panes[(int)(((paneId % Panes.Length) + Panes.Length) % Panes.Length)];
 
         // Panes from the one after the newest up to the new one start now; each takes the slot
-        // of the pane K before it, which has left this partition's window and, since the
-        // monitor's window is never behind a partition's, the window tables too. A jump of K
-        // panes or more clears the whole ring.
+        // of the pane K + L before it, which has left this partition's window and, since the
+        // monitor's window is never behind a partition's, the window tables and the lagged
+        // reference too. A jump of K + L panes or more clears the whole ring.
         public void Advance(long paneId)
         {
             if (First == long.MinValue)

@@ -50,8 +50,9 @@ public sealed partial class WindowedTables
         var ids = new HashSet<long>();
         foreach (var pane in state.Panes)
         {
-            if (pane.Id > state.NewestPane || pane.Id <= state.NewestPane - _paneCount
-                || (Window.Mode == WindowMode.WholeStream && pane.Id != 0))
+            // Panes older than this ring are allowed and ignored on restore: a process saving
+            // with a longer lagged reference keeps more panes than this one needs.
+            if (pane.Id > state.NewestPane || (Window.Mode == WindowMode.WholeStream && pane.Id != 0))
             {
                 return $"pane {pane.Id} is outside a window of {_paneCount} pane(s) ending at {state.NewestPane}";
             }
@@ -61,14 +62,15 @@ public sealed partial class WindowedTables
                 return $"pane {pane.Id} is saved twice";
             }
 
-            if (pane.FeatureTarget.Count != _featureTarget.Length || pane.Pairs.Count != _pairTables.Length)
+            var pairTables = _pairSet.Tables;
+            if (pane.FeatureTarget.Count != _featureTarget.Length || pane.Pairs.Count != pairTables.Length)
             {
                 return $"a pane has {pane.FeatureTarget.Count} feature and {pane.Pairs.Count} pair table(s), "
-                    + $"here there are {_featureTarget.Length} and {_pairTables.Length}";
+                    + $"here there are {_featureTarget.Length} and {pairTables.Length}";
             }
 
             long? events = null;
-            var tables = pane.FeatureTarget.Zip(_featureTarget).Concat(pane.Pairs.Zip(_pairTables));
+            var tables = pane.FeatureTarget.Zip(_featureTarget).Concat(pane.Pairs.Zip(pairTables));
             foreach (var (cells, table) in tables)
             {
                 long total = 0;
@@ -128,15 +130,14 @@ public sealed partial class WindowedTables
         panes.First = state.FirstPane;
         panes.MinTime = state.MinTimeMs;
         panes.MaxTime = state.MaxTimeMs;
-        foreach (var saved in state.Panes)
+        foreach (var saved in state.Panes.Where(p => p.Id > state.NewestPane - _ringPanes))
         {
             var pane = panes.PaneOf(saved.Id);
             FillPane(pane.FeatureTarget, saved.FeatureTarget);
             FillPane(pane.Pairs, saved.Pairs);
-            if (saved.Id > _newestPane - _paneCount)
-            {
-                AddToWindow(pane);
-            }
+
+            // Joins the window tables and the lagged reference where its id is inside them.
+            AddToWindow(pane);
         }
 
         if (_firstPane == long.MinValue || (state.FirstPane != long.MinValue && state.FirstPane < _firstPane))
@@ -167,10 +168,11 @@ public sealed partial class WindowedTables
         }
 
         // A pane inside the window now was inside it whenever it was counted (the window only
-        // moves forward), so all its counts are in the window tables.
+        // moves forward), so all its counts are in the window tables; a pane inside the lagged
+        // reference had its counts added on entry and its later events added directly.
         foreach (var pane in panes.Panes)
         {
-            if (pane.Id != long.MinValue && pane.Id > _newestPane - _paneCount)
+            if (pane.Id != long.MinValue)
             {
                 SubtractFromWindow(pane);
             }

@@ -33,6 +33,13 @@ namespace StreamMI.Engine.Windows;
 /// is reported late as well.
 /// </para>
 /// <para>
+/// With a lag of L panes each partition's ring holds K + L panes, and a second set of
+/// feature–target tables, the <see cref="LaggedReference"/>, covers panes n − L − K + 1 … n − L
+/// when n is the window's newest pane: every partition's pane is added to it when n moves L panes
+/// past it and subtracted when n moves L + K panes past it. A late event in a pane that is already
+/// in the reference counts there too.
+/// </para>
+/// <para>
 /// Threads: <see cref="Apply(int, ReadOnlySpan{int}, int, long)"/> and the partition methods
 /// belong to one thread at a time (a monitor's counting stage). The tables they write are
 /// lock-free, so any thread may read them at any moment; a reader during a pane expiry or a
@@ -48,13 +55,14 @@ public sealed partial class WindowedTables
 {
     private readonly Marginal[] _features;
     private readonly ContingencyTable[] _featureTarget;
-    private readonly ContingencyTable[] _pairTables;
-    private readonly (int A, int B)[] _pairs;
+    private readonly IReadOnlyList<int> _featureCapacities;
     private readonly int _pairLevelCap;
     private readonly int _paneCount;
+    private readonly int _ringPanes;
     private readonly long _paneMs;
     private readonly List<PartitionPanes> _partitions = [];
     private PartitionPanes?[] _byId = new PartitionPanes?[4];
+    private PairSet _pairSet;
     private long _newestPane = long.MinValue;
     private long _firstPane = long.MinValue;
     private long _late;
@@ -67,7 +75,8 @@ public sealed partial class WindowedTables
         IReadOnlyList<int> featureCapacities,
         int targetCapacity,
         IReadOnlyList<(int A, int B)>? pairs = null,
-        int pairLevelCap = 64)
+        int pairLevelCap = 64,
+        int referenceLagPanes = 0)
     {
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(featureCapacities);
@@ -77,10 +86,18 @@ public sealed partial class WindowedTables
         }
 
         window.Validate();
+        if (referenceLagPanes < 0 || (referenceLagPanes > 0 && window.Mode == WindowMode.WholeStream))
+        {
+            throw new ArgumentException(
+                "A lagged reference needs a sliding or tumbling window and a lag of at least one pane.",
+                nameof(referenceLagPanes));
+        }
+
         Window = window;
         _paneMs = window.PaneMilliseconds;
         _paneCount = window.PaneCount;
-        _pairs = pairs is null ? [] : [.. pairs];
+        _ringPanes = _paneCount + referenceLagPanes;
+        _featureCapacities = [.. featureCapacities];
         _pairLevelCap = pairLevelCap;
 
         Target = new Marginal(targetCapacity);
@@ -92,12 +109,10 @@ public sealed partial class WindowedTables
             _featureTarget[f] = new ContingencyTable(_features[f], Target);
         }
 
-        _pairTables = new ContingencyTable[_pairs.Length];
-        for (var p = 0; p < _pairs.Length; p++)
+        _pairSet = CreatePairSet(pairs ?? []);
+        if (referenceLagPanes > 0)
         {
-            _pairTables[p] = ContingencyTable.CreateWithOwnMargins(
-                PairCapacity(featureCapacities[_pairs[p].A]),
-                PairCapacity(featureCapacities[_pairs[p].B]));
+            Reference = new LaggedReference(_featureTarget, referenceLagPanes);
         }
     }
 
@@ -114,10 +129,92 @@ public sealed partial class WindowedTables
     public IReadOnlyList<ContingencyTable> FeatureTarget => _featureTarget;
 
     /// <summary>One table per selected pair of features.</summary>
-    public IReadOnlyList<ContingencyTable> Pairs => _pairTables;
+    public IReadOnlyList<ContingencyTable> Pairs => Volatile.Read(ref _pairSet).Tables;
 
     /// <summary>The feature indexes of each pair table.</summary>
-    public IReadOnlyList<(int A, int B)> PairFeatures => _pairs;
+    public IReadOnlyList<(int A, int B)> PairFeatures => Volatile.Read(ref _pairSet).Pairs;
+
+    /// <summary>The pair tables with their feature indexes, read together.</summary>
+    public IReadOnlyList<(int A, int B, ContingencyTable Table)> PairTables()
+    {
+        var set = Volatile.Read(ref _pairSet);
+        return [.. set.Pairs.Select((p, i) => (p.A, p.B, set.Tables[i]))];
+    }
+
+    /// <summary>The lagged reference window, or null when the tables keep none.</summary>
+    public LaggedReference? Reference { get; }
+
+    /// <summary>The id of the newest pane (event time / pane length), or null before the first event.</summary>
+    public long? NewestPaneId => NewestPane;
+
+    /// <summary>The id of the pane of the first event, or null before it.</summary>
+    public long? FirstPaneId
+    {
+        get
+        {
+            var first = Volatile.Read(ref _firstPane);
+            return first == long.MinValue ? null : first;
+        }
+    }
+
+    /// <summary>
+    /// Start of the lagged reference window in Unix milliseconds, or null without one or before
+    /// the first event.
+    /// </summary>
+    public long? ReferenceStartMs => Reference is { } r && NewestPane is { } newest
+        ? (newest - r.LagPanes - _paneCount + 1) * _paneMs
+        : null;
+
+    /// <summary>End (exclusive) of the lagged reference window in Unix milliseconds.</summary>
+    public long? ReferenceEndMs => Reference is { } r && NewestPane is { } newest
+        ? (newest - r.LagPanes + 1) * _paneMs
+        : null;
+
+    /// <summary>
+    /// The share of the lagged reference's panes that event time had reached since the first event:
+    /// 1 once the reference is as long as the window. 0 without a lagged reference.
+    /// </summary>
+    public double ReferenceFill
+    {
+        get
+        {
+            if (Reference is not { } r || NewestPane is not { } newest)
+            {
+                return 0;
+            }
+
+            var reached = newest - r.LagPanes - Volatile.Read(ref _firstPane) + 1;
+            return Math.Clamp((double)reached / _paneCount, 0, 1);
+        }
+    }
+
+    /// <summary>The pane an event time falls in.</summary>
+    public long PaneOf(long eventTimeMs) =>
+        Window.Mode == WindowMode.WholeStream ? 0 : FloorDiv(eventTimeMs, _paneMs);
+
+    /// <summary>
+    /// Chooses the feature–feature pairs once, before the first event is counted: a monitor that
+    /// picks its pairs from the warm-up events knows them only after the warm-up.
+    /// </summary>
+    public void SelectPairs(IReadOnlyList<(int A, int B)> pairs)
+    {
+        ArgumentNullException.ThrowIfNull(pairs);
+        if (NewestPane is not null || _pairSet.Pairs.Length > 0)
+        {
+            throw new InvalidOperationException("Pairs can be chosen only once, before the first event.");
+        }
+
+        var set = CreatePairSet(pairs);
+        foreach (var partition in _partitions)
+        {
+            foreach (var pane in partition.Panes)
+            {
+                pane.Pairs = [.. set.Tables.Select(t => new PagedCounts(t.Rows.Levels, t.Columns.Levels))];
+            }
+        }
+
+        Volatile.Write(ref _pairSet, set);
+    }
 
     /// <summary>Events in the window.</summary>
     public long Events => Target.Total;
@@ -187,7 +284,7 @@ public sealed partial class WindowedTables
         Debug.Assert(featureLevels.Length == _featureTarget.Length);
 
         var panes = PartitionOf(partition);
-        var paneId = Window.Mode == WindowMode.WholeStream ? 0 : FloorDiv(eventTimeMs, _paneMs);
+        var paneId = PaneOf(eventTimeMs);
         if (paneId > panes.Newest)
         {
             if (paneId > _newestPane)
@@ -221,6 +318,10 @@ public sealed partial class WindowedTables
             Target.Increment(targetLevel);
         }
 
+        // A late event in a pane that already entered the lagged reference counts there too.
+        var reference = InReference(paneId, _newestPane) ? Reference : null;
+        reference?.Target.Increment(targetLevel);
+
         for (var f = 0; f < featureLevels.Length; f++)
         {
             var level = featureLevels[f];
@@ -230,16 +331,23 @@ public sealed partial class WindowedTables
                 _featureTarget[f].Increment(level, targetLevel);
             }
 
+            if (reference is not null)
+            {
+                reference.Features[f].Increment(level);
+                reference.FeatureTarget[f].Increment(level, targetLevel);
+            }
+
             Interlocked.Increment(ref pane.FeatureTarget[f].GetOrAdd(level, targetLevel));
         }
 
-        for (var p = 0; p < _pairs.Length; p++)
+        var pairs = _pairSet;
+        for (var p = 0; p < pairs.Pairs.Length; p++)
         {
-            var a = FoldForPair(featureLevels[_pairs[p].A]);
-            var b = FoldForPair(featureLevels[_pairs[p].B]);
+            var a = FoldForPair(featureLevels[pairs.Pairs[p].A]);
+            var b = FoldForPair(featureLevels[pairs.Pairs[p].B]);
             if (inWindow)
             {
-                _pairTables[p].Increment(a, b);
+                pairs.Tables[p].Increment(a, b);
             }
 
             Interlocked.Increment(ref pane.Pairs[p].GetOrAdd(a, b));
@@ -279,21 +387,39 @@ public sealed partial class WindowedTables
     }
 
     // The window now ends at pane `newest`: every partition's panes from the old window that are
-    // not in the new one leave the window tables. Their counts stay in the partitions' panes
-    // until each partition's own event time passes them.
+    // not in the new one leave the window tables, and panes that reach or leave the lagged
+    // reference are added to or subtracted from it. Where a pane stands is a function of its id
+    // and the window's newest pane alone. Counts stay in the partitions' panes until each
+    // partition's own event time passes them.
     private void AdvanceWindow(long newest)
     {
         var old = _newestPane;
         if (old != long.MinValue)
         {
-            var leaving = newest - _paneCount;
             foreach (var partition in _partitions)
             {
                 foreach (var pane in partition.Panes)
                 {
-                    if (pane.Id != long.MinValue && pane.Id > old - _paneCount && pane.Id <= leaving)
+                    if (pane.Id == long.MinValue)
                     {
-                        SubtractFromWindow(pane);
+                        continue;
+                    }
+
+                    if (pane.Id > old - _paneCount && pane.Id <= newest - _paneCount)
+                    {
+                        Transfer(pane, _featureTarget, _features, Target, _pairSet.Tables, add: false);
+                    }
+
+                    if (Reference is not { } reference)
+                    {
+                        continue;
+                    }
+
+                    var was = InReference(pane.Id, old);
+                    var now = InReference(pane.Id, newest);
+                    if (was != now)
+                    {
+                        Transfer(pane, reference.FeatureTarget, reference.Features, reference.Target, null, add: now);
                     }
                 }
             }
@@ -302,33 +428,60 @@ public sealed partial class WindowedTables
         Volatile.Write(ref _newestPane, newest);
     }
 
+    // True when pane `id` is inside the lagged reference of a window that ends at pane `newest`.
+    private bool InReference(long id, long newest) =>
+        Reference is { } reference && newest != long.MinValue
+        && id <= newest - reference.LagPanes && id > newest - reference.LagPanes - _paneCount;
+
     private void SubtractFromWindow(Pane pane)
     {
-        for (var f = 0; f < _featureTarget.Length; f++)
+        if (pane.Id > _newestPane - _paneCount)
         {
-            var expiry = new CellExpiry(_featureTarget[f], _features[f], f == 0 ? Target : null);
-            pane.FeatureTarget[f].ForEachNonZero(ref expiry);
+            Transfer(pane, _featureTarget, _features, Target, _pairSet.Tables, add: false);
         }
 
-        for (var p = 0; p < _pairTables.Length; p++)
+        if (Reference is { } reference && InReference(pane.Id, _newestPane))
         {
-            var expiry = new CellExpiry(_pairTables[p], null, null);
-            pane.Pairs[p].ForEachNonZero(ref expiry);
+            Transfer(pane, reference.FeatureTarget, reference.Features, reference.Target, null, add: false);
         }
     }
 
     private void AddToWindow(Pane pane)
     {
-        for (var f = 0; f < _featureTarget.Length; f++)
+        if (pane.Id > _newestPane - _paneCount)
         {
-            var addition = new CellAddition(_featureTarget[f], _features[f], f == 0 ? Target : null);
-            pane.FeatureTarget[f].ForEachNonZero(ref addition);
+            Transfer(pane, _featureTarget, _features, Target, _pairSet.Tables, add: true);
         }
 
-        for (var p = 0; p < _pairTables.Length; p++)
+        if (Reference is { } reference && InReference(pane.Id, _newestPane))
         {
-            var addition = new CellAddition(_pairTables[p], null, null);
-            pane.Pairs[p].ForEachNonZero(ref addition);
+            Transfer(pane, reference.FeatureTarget, reference.Features, reference.Target, null, add: true);
+        }
+    }
+
+    private static void Transfer(
+        Pane pane,
+        IReadOnlyList<ContingencyTable> tables,
+        IReadOnlyList<Marginal> features,
+        Marginal target,
+        ContingencyTable[]? pairTables,
+        bool add)
+    {
+        for (var f = 0; f < tables.Count; f++)
+        {
+            var transfer = new PaneTransfer(tables[f], features[f], f == 0 ? target : null, add);
+            pane.FeatureTarget[f].ForEachNonZero(ref transfer);
+        }
+
+        if (pairTables is null)
+        {
+            return;
+        }
+
+        for (var p = 0; p < pairTables.Length; p++)
+        {
+            var transfer = new PaneTransfer(pairTables[p], null, null, add);
+            pane.Pairs[p].ForEachNonZero(ref transfer);
         }
     }
 
@@ -348,7 +501,7 @@ public sealed partial class WindowedTables
             Array.Resize(ref _byId, Math.Max(partition + 1, _byId.Length * 2));
         }
 
-        var panes = new PartitionPanes(partition, _paneCount, _featureTarget, _pairTables);
+        var panes = new PartitionPanes(partition, _ringPanes, _featureTarget, _pairSet.Tables);
         _byId[partition] = panes;
         _partitions.Add(panes);
         return panes;
@@ -367,6 +520,20 @@ public sealed partial class WindowedTables
         }
     }
 
+    private PairSet CreatePairSet(IReadOnlyList<(int A, int B)> pairs)
+    {
+        var list = pairs.ToArray();
+        var tables = new ContingencyTable[list.Length];
+        for (var p = 0; p < list.Length; p++)
+        {
+            tables[p] = ContingencyTable.CreateWithOwnMargins(
+                PairCapacity(_featureCapacities[list[p].A]),
+                PairCapacity(_featureCapacities[list[p].B]));
+        }
+
+        return new PairSet(list, tables);
+    }
+
     private int PairCapacity(int featureCapacity) => Math.Min(featureCapacity, 2 * _pairLevelCap);
 
     internal int FoldForPair(int level) =>
@@ -383,27 +550,29 @@ public sealed partial class WindowedTables
 
     private static long? NullIfUnset(long value, long unset) => value == unset ? null : value;
 
-    /// <summary>Subtracts a pane's cells from a window table and, once, from margins.</summary>
-    private readonly struct CellExpiry(ContingencyTable table, Marginal? rows, Marginal? columns)
-        : ICellVisitor
-    {
-        public void Visit(int row, int column, int count)
-        {
-            table.Subtract(row, column, count);
-            rows?.Subtract(row, count);
-            columns?.Subtract(column, count);
-        }
-    }
+    private sealed record PairSet((int A, int B)[] Pairs, ContingencyTable[] Tables);
 
-    /// <summary>Adds a pane's cells to a window table and, once, to margins.</summary>
-    private readonly struct CellAddition(ContingencyTable table, Marginal? rows, Marginal? columns)
+    /// <summary>
+    /// Adds a pane's cells to tables, or subtracts them, and does the same once to the margins
+    /// (the rows' margin, and the shared target margin from the first feature's table only).
+    /// </summary>
+    private readonly struct PaneTransfer(ContingencyTable table, Marginal? rows, Marginal? columns, bool add)
         : ICellVisitor
     {
         public void Visit(int row, int column, int count)
         {
-            table.Add(row, column, count);
-            rows?.Add(row, count);
-            columns?.Add(column, count);
+            if (add)
+            {
+                table.Add(row, column, count);
+                rows?.Add(row, count);
+                columns?.Add(column, count);
+            }
+            else
+            {
+                table.Subtract(row, column, count);
+                rows?.Subtract(row, count);
+                columns?.Subtract(column, count);
+            }
         }
     }
 }

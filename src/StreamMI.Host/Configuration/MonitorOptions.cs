@@ -63,6 +63,18 @@ public sealed class MonitorOptions
     /// <summary>A topic that receives skipped messages with the reason in a header; empty for none.</summary>
     public string? DeadLetterTopic { get; set; }
 
+    /// <summary>
+    /// The reference window drift is measured against: a reference file's path, <c>first-window</c>
+    /// or <c>lagged:DURATION</c>; empty for no drift.
+    /// </summary>
+    public string? Reference { get; set; }
+
+    /// <summary>Thresholds of the drift test.</summary>
+    public DriftOptions Drift { get; set; } = new();
+
+    /// <summary>Features (most relevant first) whose every pair gets a redundancy table, for mRMR; 0 for none.</summary>
+    public int RedundancyTopK { get; set; }
+
     /// <summary>The name used in output: <see cref="Name"/> or the topic.</summary>
     public string DisplayName => string.IsNullOrWhiteSpace(Name) ? Topic ?? "monitor" : Name;
 }

@@ -1,3 +1,6 @@
+using StreamMI.Engine.Drift;
+using StreamMI.Host.References;
+
 namespace StreamMI.Host.Configuration;
 
 /// <summary>
@@ -156,6 +159,62 @@ public static class OptionsValidator
         if (m.Target is { } target && m.Features.Contains(target, StringComparer.Ordinal))
         {
             errors.Add($"{key}:Features lists the target '{target}'; the target cannot be a feature.");
+        }
+
+        if (m.RedundancyTopK is < 0 or > 64)
+        {
+            errors.Add($"{key}:RedundancyTopK must be 0 to 64; it is {m.RedundancyTopK}.");
+        }
+
+        m.Drift.Validate($"{key}:Drift", errors);
+        ValidateReference(m, key, errors);
+    }
+
+    private static void ValidateReference(MonitorOptions m, string key, List<string> errors)
+    {
+        // The reference needs a valid window to be judged against; a bad window is reported already.
+        var mode = m.WindowMode.Trim().ToLowerInvariant();
+        if (string.IsNullOrWhiteSpace(m.Reference)
+            || m.Panes is < 1 or > 10_000
+            || (mode != "whole-stream" && !Durations.TryParse(m.Window, out _)))
+        {
+            return;
+        }
+
+        ReferenceSpec? spec;
+        var window = WindowSettings.From(m);
+        try
+        {
+            window.Validate();
+            spec = ReferenceSetting.Parse(m.Reference, window, $"{key}:Reference");
+        }
+        catch (ArgumentException)
+        {
+            return;
+        }
+        catch (ConfigurationException ex)
+        {
+            errors.Add(ex.Message);
+            return;
+        }
+
+        if (spec?.Model is not { } model || string.IsNullOrWhiteSpace(m.Target))
+        {
+            return;
+        }
+
+        try
+        {
+            var schema = ReferenceSelection.BuildSchema(
+                FeatureSelection.From(m), model, m.DisplayName, [], _ => null, window, Math.Max(1, m.WarmUpEvents));
+            foreach (var mismatch in model.Mismatches(schema))
+            {
+                errors.Add($"{key}:Reference '{m.Reference}' does not match the monitor: {mismatch}");
+            }
+        }
+        catch (ConfigurationException ex)
+        {
+            errors.Add($"{key}:Reference '{m.Reference}' does not match the monitor: {ex.Message}");
         }
     }
 }

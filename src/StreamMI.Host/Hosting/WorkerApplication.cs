@@ -117,7 +117,10 @@ public static class WorkerApplication
             .ConfigureResource(r => r.AddService(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "streammi"))
             .WithMetrics(m =>
             {
-                m.AddMeter(StreamMIMetrics.MeterName).AddRuntimeInstrumentation().AddPrometheusExporter();
+                m.AddMeter(StreamMIMetrics.MeterName)
+                    .AddRuntimeInstrumentation()
+                    .AddRuntimeMetricRenames()
+                    .AddPrometheusExporter();
                 if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT"))
                     || !string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_METRICS_ENDPOINT")))
                 {

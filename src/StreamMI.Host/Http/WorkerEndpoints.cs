@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using StreamMI.Host.References;
 using StreamMI.Host.Reporting;
 using StreamMI.Host.Telemetry;
 
@@ -27,6 +28,7 @@ public static class WorkerEndpoints
                 : Results.Text($"not ready: {string.Join(", ", waiting)}\n", statusCode: StatusCodes.Status503ServiceUnavailable);
         });
         app.MapGet("/api/v1/snapshot", (HttpContext context, SnapshotCache cache) => WriteSnapshot(context, cache));
+        app.MapGet("/api/v1/monitors/{name}/reference", (string name, SnapshotCache cache) => Reference(name, cache));
         return app;
     }
 
@@ -67,6 +69,8 @@ public static class WorkerEndpoints
                 }
 
                 writer.WriteEndArray();
+                ReportJson.WriteDrift(writer, snapshot.Drift);
+                ReportJson.WritePairs(writer, snapshot.Pairs);
             }
             else
             {
@@ -88,6 +92,30 @@ public static class WorkerEndpoints
         writer.WriteEndArray();
         writer.WriteEndObject();
         await writer.FlushAsync(context.RequestAborted);
+    }
+
+    /// <summary>
+    /// A monitor's frozen reference as a reference file, so a first-window reference can be saved
+    /// and given back as <c>Reference</c> after a restart.
+    /// </summary>
+    private static IResult Reference(string name, SnapshotCache cache)
+    {
+        var service = cache.Services.FirstOrDefault(s => string.Equals(s.Pipeline.Name, name, StringComparison.Ordinal));
+        if (service is null)
+        {
+            return Results.Text($"no monitor '{name}'\n", statusCode: StatusCodes.Status404NotFound);
+        }
+
+        if (service.Pipeline.Engine?.Reference is not { } model)
+        {
+            return Results.Text(
+                $"monitor '{name}' has no frozen reference to save (none configured, a lagged one, or the first window has not filled yet)\n",
+                statusCode: StatusCodes.Status404NotFound);
+        }
+
+        using var buffer = new MemoryStream();
+        ReferenceFile.Write(model, buffer);
+        return Results.Bytes(buffer.ToArray(), "application/json", $"{name}.reference.json");
     }
 
     private static void WriteTime(Utf8JsonWriter writer, string name, long? unixMs)

@@ -16,10 +16,19 @@ namespace StreamMI.Host.Kafka;
 /// <see cref="CreateTopic"/> or by a client's automatic topic creation.
 /// </para>
 /// <para>
-/// All members are thread-safe. <see cref="Dispose"/> may race with other calls: a call that is
-/// already inside the native library finishes first, and later calls throw
+/// All members are thread-safe. Control calls on one cluster run one at a time, and any of
+/// them may take about a second: the mock thread sometimes answers only at its next
+/// one-second tick. <see cref="Dispose"/> may race with other calls: a call that is already
+/// inside the native library finishes first, and later calls throw
 /// <see cref="ObjectDisposedException"/>. Clients still connected when the cluster stops see
 /// their connections refused, as with a broker that went away.
+/// </para>
+/// <para>
+/// A group member that joins a running consumer group waits about
+/// <c>session.timeout.ms</c> minus one second for its partitions (a real broker finishes as
+/// soon as every member has rejoined), and offset commits made during that rebalance are
+/// refused, so what was consumed since the last commit is delivered again.
+/// docs/kafka-peer.md has the measurements.
 /// </para>
 /// </remarks>
 public sealed class EmbeddedKafkaCluster : IDisposable

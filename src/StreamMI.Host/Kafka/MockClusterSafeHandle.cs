@@ -24,6 +24,11 @@ internal sealed class MockClusterSafeHandle : SafeHandle
         _client = client;
     }
 
+    /// <summary>
+    /// Serialises the control calls made on this cluster; MockClusterNativeMethods says why.
+    /// </summary>
+    public Lock CallGate { get; } = new();
+
     public override bool IsInvalid => handle == IntPtr.Zero;
 
     protected override bool ReleaseHandle()

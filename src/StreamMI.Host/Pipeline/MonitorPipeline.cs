@@ -3,8 +3,10 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using StreamMI.Decoding;
 using StreamMI.Decoding.Json;
+using StreamMI.Engine.Drift;
 using StreamMI.Engine.Monitoring;
 using StreamMI.Host.Configuration;
+using StreamMI.Host.References;
 
 namespace StreamMI.Host.Pipeline;
 
@@ -43,6 +45,7 @@ public sealed partial class MonitorPipeline
     private readonly long[] _earlySkips = new long[SkipReasons.All.Count];
     private readonly Lock _schemaGate = new();
     private readonly bool _partitioned;
+    private readonly ReferenceSpec? _reference;
     private volatile MonitorState? _state;
     private Task _completion = Task.CompletedTask;
     private long _consumed;
@@ -83,7 +86,9 @@ public sealed partial class MonitorPipeline
             SingleReader = true,
         });
 
-        if (options.Features.Count > 0)
+        // A reference file names the features, so the schema is known before the first event.
+        _reference = ReferenceSetting.Parse(options.Reference, WindowSettings.From(options), $"The reference of monitor '{Name}'");
+        if (options.Features.Count > 0 || _reference?.Model is not null)
         {
             _state = CreateState(options.Features, _ => null);
         }
@@ -323,13 +328,12 @@ public sealed partial class MonitorPipeline
         Func<string, (Engine.Discretisation.FeatureKind Kind, string Reason)?> infer)
     {
         var selection = FeatureSelection.From(_options);
-        var schema = selection.BuildSchema(
-            Name,
-            available,
-            infer,
-            WindowSettings.From(_options),
-            _options.WarmUpEvents);
-        var engine = new MonitorEngine(schema);
+        var window = WindowSettings.From(_options);
+        var schema = _reference?.Model is { } model
+            ? ReferenceSelection.BuildSchema(selection, model, Name, available, infer, window, _options.WarmUpEvents)
+            : selection.BuildSchema(Name, available, infer, window, _options.WarmUpEvents);
+        schema = schema with { RedundancyTopK = _options.RedundancyTopK };
+        var engine = new MonitorEngine(schema, _reference is null ? null : _options.Drift.ToSettings(_reference));
 
         var paths = schema.Features.Select(f => f.Name).Append(schema.Target.Name).ToList();
         var timeField = -1;

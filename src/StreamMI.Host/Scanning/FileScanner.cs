@@ -4,9 +4,11 @@ using StreamMI.Decoding.Inference;
 using StreamMI.Decoding.Json;
 using StreamMI.Host.Pipeline;
 using StreamMI.Engine.Discretisation;
+using StreamMI.Engine.Drift;
 using StreamMI.Engine.Monitoring;
 using StreamMI.Engine.Windows;
 using StreamMI.Host.Configuration;
+using StreamMI.Host.References;
 
 namespace StreamMI.Host.Scanning;
 
@@ -36,6 +38,21 @@ public sealed class FileScanner
 
     /// <summary>Called every so many rows with the number read so far.</summary>
     public Action<long>? Progress { get; init; }
+
+    /// <summary>
+    /// Compare the whole input with a frozen reference (<see cref="ReferenceSpec.Frozen"/>), once
+    /// at the end; null for no drift. The reference fixes the features and their discretisation.
+    /// </summary>
+    public DriftSettings? Drift { get; init; }
+
+    /// <summary>Keep feature–feature tables for the K most relevant features and rank by mRMR; 0 for none.</summary>
+    public int RedundancyTopK { get; init; }
+
+    /// <summary>Also freeze the whole input into a reference model (<see cref="ScanResult.Reference"/>).</summary>
+    public bool CaptureReference { get; init; }
+
+    /// <summary>The source named in a captured reference, such as the input's file name.</summary>
+    public string? Source { get; init; }
 
     /// <summary>Scans <paramref name="input"/> to its end.</summary>
     public ScanResult Scan(Stream input, InputFormat format)
@@ -142,8 +159,7 @@ public sealed class FileScanner
             ReportProgress(rows);
         }
 
-        engine.CompleteWarmUp();
-        return new ScanResult(rows, engine.Snapshot());
+        return Finish(engine, rows);
     }
 
     private ScanResult ScanJsonLines(Stream input)
@@ -195,8 +211,7 @@ public sealed class FileScanner
             ReportProgress(rows);
         }
 
-        engine.CompleteWarmUp();
-        return new ScanResult(rows, engine.Snapshot());
+        return Finish(engine, rows);
     }
 
     private static void Count(MonitorEngine engine, JsonEventDecoder decoder, RecordSink sink, ReadOnlySpan<byte> line, bool oversized)
@@ -214,13 +229,59 @@ public sealed class FileScanner
 
     private MonitorEngine CreateEngine(IReadOnlyList<string> columns, Func<string, ColumnKindResult> infer)
     {
-        var schema = _selection.BuildSchema(
-            "scan",
-            columns,
-            column => ToKind(infer(column)),
-            WindowSpec.WholeStream,
-            _warmUpEvents);
-        return new MonitorEngine(schema);
+        MonitorSchema schema;
+        if (Drift?.Reference.Model is { } model)
+        {
+            var selection = ReferenceSelection.Complete(_selection, model);
+            var absent = selection.Features.Append(selection.Target)
+                .Where(f => !columns.Contains(f, StringComparer.Ordinal))
+                .ToList();
+            if (absent.Count > 0)
+            {
+                throw new ConfigurationException(
+                    $"The input has no column {string.Join(", ", absent.Select(a => $"'{a}'"))}, which the reference has; its columns are: {string.Join(", ", columns)}.");
+            }
+
+            schema = ReferenceSelection.BuildSchema(
+                _selection, model, "scan", columns, column => ToKind(infer(column)), WindowSpec.WholeStream, _warmUpEvents);
+        }
+        else
+        {
+            schema = _selection.BuildSchema(
+                "scan",
+                columns,
+                column => ToKind(infer(column)),
+                WindowSpec.WholeStream,
+                _warmUpEvents);
+        }
+
+        schema = schema with { RedundancyTopK = RedundancyTopK };
+        try
+        {
+            return new MonitorEngine(schema, Drift);
+        }
+        catch (ArgumentException ex) when (Drift?.Reference.Model is not null)
+        {
+            throw new ConfigurationException($"The reference does not match the scan: {ex.Message}", ex);
+        }
+    }
+
+    private ScanResult Finish(MonitorEngine engine, long rows)
+    {
+        engine.CompleteWarmUp();
+        engine.EvaluateDrift();
+        ReferenceModel? reference = null;
+        if (CaptureReference)
+        {
+            // A file's rows carry no event time: the reference's time span is unknown.
+            var captured = engine.CaptureReference(Source);
+            reference = new ReferenceModel(captured.Target, captured.Features, captured.Tables, captured.HashSeed)
+            {
+                Source = Source,
+            };
+        }
+
+        return new ScanResult(rows, engine.Snapshot()) { Reference = reference };
     }
 
     private static (FeatureKind Kind, string Reason)? ToKind(ColumnKindResult result) => result.Kind switch

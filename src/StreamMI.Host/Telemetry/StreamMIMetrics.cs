@@ -41,6 +41,14 @@ public sealed class StreamMIMetrics : IDisposable
         _meter.CreateObservableGauge("streammi.feature.p_value", () => PerFeature(r => r.Estimate.PValue), "1", "G-test p-value of independence.");
         _meter.CreateObservableGauge("streammi.feature.levels", () => PerFeature(r => r.Estimate.RowLevels), "1", "Levels with a non-zero count in the window.");
         _meter.CreateObservableGauge("streammi.feature.capped", () => PerFeature(r => r.Capped ? 1 : 0), "1", "1 when rare values share hashed buckets.");
+
+        // Drift and redundancy: only monitors with a reference (or pair tables) have these series.
+        _meter.CreateObservableGauge("streammi.feature.reference.mutual_information", ObserveReferenceMutualInformation, "1", "MI between feature and target over the reference window, in bits.");
+        _meter.CreateObservableGauge("streammi.feature.drift.z", () => PerFeature(r => r.Drift?.Change.Z ?? double.NaN), "1", "Change of corrected MI against the reference over its standard error.");
+        _meter.CreateObservableGauge("streammi.feature.drift.state", () => PerFeature(r => r.Drift is { } d ? (double)d.State : double.NaN), "1", "Drift state: 0 none, 1 suspected, 2 drifting.");
+        _meter.CreateObservableGauge("streammi.feature.marginal.psi", () => PerFeature(r => r.Drift?.Marginal.Psi ?? double.NaN), "1", "Population stability index of the feature against the reference.");
+        _meter.CreateObservableGauge("streammi.feature.mrmr.rank", () => PerFeature(r => r.Mrmr?.Rank ?? double.NaN), "1", "Rank of the feature by mRMR (relevance minus mean redundancy).");
+        _meter.CreateObservableGauge("streammi.target.psi", ObserveTargetPsi, "1", "Population stability index of the target against the reference (prior drift).");
     }
 
     /// <summary>Features exported per monitor.</summary>
@@ -91,6 +99,32 @@ public sealed class StreamMIMetrics : IDisposable
             var tags = FeatureTags(monitor, report.Feature);
             yield return new Measurement<double>(report.Estimate.MutualInformationBits, Append(tags, "estimator", "plugin"));
             yield return new Measurement<double>(report.Estimate.MillerMadowNats / Ln2, Append(tags, "estimator", "miller_madow"));
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveReferenceMutualInformation()
+    {
+        foreach (var (monitor, report) in _snapshots.TopFeatures(MaxFeatures))
+        {
+            if (report.Drift is not { } drift)
+            {
+                continue;
+            }
+
+            var tags = FeatureTags(monitor, report.Feature);
+            yield return new Measurement<double>(drift.ReferencePlugInNats / Ln2, Append(tags, "estimator", "plugin"));
+            yield return new Measurement<double>(drift.ReferenceCorrectedNats / Ln2, Append(tags, "estimator", "miller_madow"));
+        }
+    }
+
+    private IEnumerable<Measurement<double>> ObserveTargetPsi()
+    {
+        foreach (var (monitor, snapshot) in _snapshots.Current())
+        {
+            if (snapshot.Drift?.Last is { } last)
+            {
+                yield return new Measurement<double>(last.Target.Psi, new KeyValuePair<string, object?>("monitor", monitor));
+            }
         }
     }
 

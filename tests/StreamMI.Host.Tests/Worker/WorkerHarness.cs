@@ -4,6 +4,7 @@ using System.Text.Json;
 using Confluent.Kafka;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using StreamMI.Host.Hosting;
 using StreamMI.Host.Kafka;
 
@@ -31,9 +32,21 @@ internal sealed class WorkerHarness : IAsyncDisposable
 
     public HttpClient Http { get; }
 
-    public static async Task<WorkerHarness> StartAsync(int partitions, IDictionary<string, string?> monitor)
+    /// <summary>
+    /// Starts the peer and the worker. <paramref name="worker"/> holds settings under
+    /// <c>StreamMI:</c> (such as <c>MaxFeaturesPerMonitor</c>); <paramref name="configureServices"/>
+    /// adds to the worker's services, for example an in-memory metric exporter.
+    /// </summary>
+    public static async Task<WorkerHarness> StartAsync(
+        int partitions,
+        IDictionary<string, string?> monitor,
+        IDictionary<string, string?>? worker = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var cluster = EmbeddedKafkaCluster.Start();
+
+        // One consumer joins the group, so there is nobody to wait for (the mock waits 3 s).
+        cluster.SetGroupInitialRebalanceDelay(TimeSpan.FromMilliseconds(100));
         var topic = "events-" + Guid.NewGuid().ToString("N")[..8];
         cluster.CreateTopic(topic, partitions);
         var port = FreePort();
@@ -51,9 +64,14 @@ internal sealed class WorkerHarness : IAsyncDisposable
             settings[$"StreamMI:Monitors:0:{key}"] = value;
         }
 
+        foreach (var (key, value) in worker ?? new Dictionary<string, string?>())
+        {
+            settings[$"StreamMI:{key}"] = value;
+        }
+
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var options = WorkerApplication.ReadOptions(configuration);
-        var app = WorkerApplication.Build(options, configuration);
+        var app = WorkerApplication.Build(options, configuration, configureServices);
         await app.StartAsync();
         return new WorkerHarness(cluster, app, port, topic);
     }

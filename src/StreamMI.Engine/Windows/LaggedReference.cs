@@ -1,0 +1,40 @@
+using StreamMI.Engine.Counting;
+
+namespace StreamMI.Engine.Windows;
+
+/// <summary>
+/// The feature–target tables of a lagged reference window: the same length as the current window,
+/// a fixed number of panes earlier. <see cref="WindowedTables"/> keeps them up to date.
+/// </summary>
+/// <remarks>
+/// Written only by the thread that applies events to the window (a pane entering or leaving the
+/// reference is added or subtracted cell by cell); any thread may read, as with the window tables.
+/// </remarks>
+public sealed class LaggedReference
+{
+    private readonly Marginal[] _features;
+    private readonly ContingencyTable[] _featureTarget;
+
+    internal LaggedReference(IReadOnlyList<ContingencyTable> windowTables, int lagPanes)
+    {
+        LagPanes = lagPanes;
+        Target = new Marginal(windowTables[0].Columns.Levels);
+        _features = [.. windowTables.Select(t => new Marginal(t.Rows.Levels))];
+        _featureTarget = [.. _features.Select(f => new ContingencyTable(f, Target))];
+    }
+
+    /// <summary>Panes between the current window and the reference.</summary>
+    public int LagPanes { get; }
+
+    /// <summary>The target margin of the reference.</summary>
+    public Marginal Target { get; }
+
+    /// <summary>Each feature's margin in the reference.</summary>
+    public IReadOnlyList<Marginal> Features => _features;
+
+    /// <summary>One table per feature, rows the feature's levels, columns the target's.</summary>
+    public IReadOnlyList<ContingencyTable> FeatureTarget => _featureTarget;
+
+    /// <summary>Events in the reference window.</summary>
+    public long Events => Target.Total;
+}
