@@ -177,8 +177,8 @@ public sealed partial class MonitorEngine
             return $"its categorical hash seed is {state.HashSeed}, here it is {Schema.HashSeed}";
         }
 
-        if (state.Fields.Count != _fields.Length
-            || !state.Fields.Select(f => f.Name).SequenceEqual(_fields.Select(f => f.Spec.Name), StringComparer.Ordinal))
+        var names = _fields.Select(f => f.Spec.Name);
+        if (!state.Fields.Select(f => f.Name).SequenceEqual(names, StringComparer.Ordinal))
         {
             return $"its fields are [{string.Join(", ", state.Fields.Select(f => f.Name))}], "
                 + $"here they are [{string.Join(", ", _fields.Select(f => f.Spec.Name))}]";
@@ -382,7 +382,8 @@ public sealed partial class MonitorEngine
 
     private static bool SameWindow(WindowSpec a, WindowSpec b) =>
         a.Mode == b.Mode
-        && (a.Mode == WindowMode.WholeStream || (a.PaneMilliseconds == b.PaneMilliseconds && a.PaneCount == b.PaneCount));
+        && (a.Mode == WindowMode.WholeStream
+            || (a.PaneMilliseconds == b.PaneMilliseconds && a.PaneCount == b.PaneCount));
 
     private static string DescribeWindow(WindowSpec window) => window.Mode switch
     {

@@ -22,5 +22,6 @@ public sealed record PartitionWindowState(
         new(long.MinValue, long.MinValue, long.MaxValue, long.MinValue, []);
 
     /// <summary>Events in all panes, from the first feature's table.</summary>
-    public long Events => Panes.Sum(p => p.FeatureTarget.Count == 0 ? 0L : p.FeatureTarget[0].Sum(c => (long)c.Count));
+    public long Events =>
+        Panes.Sum(p => p.FeatureTarget.Count == 0 ? 0L : p.FeatureTarget[0].Sum(c => (long)c.Count));
 }

@@ -76,7 +76,8 @@ public sealed partial class WindowedTables
                 long total = 0;
                 foreach (var cell in cells)
                 {
-                    if ((uint)cell.Row >= (uint)table.Rows.Levels || (uint)cell.Column >= (uint)table.Columns.Levels
+                    if ((uint)cell.Row >= (uint)table.Rows.Levels
+                        || (uint)cell.Column >= (uint)table.Columns.Levels
                         || cell.Count <= 0)
                     {
                         return $"cell ({cell.Row}, {cell.Column}) = {cell.Count} does not fit a "
@@ -109,7 +110,9 @@ public sealed partial class WindowedTables
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
         if (FindProblem(state) is { } problem)
         {
-            throw new ArgumentException($"The saved panes of partition {partition} do not fit: {problem}.", nameof(state));
+            throw new ArgumentException(
+                $"The saved panes of partition {partition} do not fit: {problem}.",
+                nameof(state));
         }
 
         RemovePartition(partition);

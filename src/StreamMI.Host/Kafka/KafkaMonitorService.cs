@@ -236,7 +236,8 @@ public sealed partial class KafkaMonitorService : BackgroundService
             _state?.Start();
             return true;
         }
-        catch (Exception ex) when (ex is KafkaException or InvalidOperationException or IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is KafkaException or InvalidOperationException or IOException
+            or UnauthorizedAccessException)
         {
             LogStateUnavailable(_logger, ex, _pipeline.Name, _state!.StoreDescription);
             Environment.ExitCode = 3;

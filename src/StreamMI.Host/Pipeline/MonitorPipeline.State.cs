@@ -36,7 +36,10 @@ public sealed partial class MonitorPipeline
     /// <paramref name="nextOffset"/>, or starts it empty when <paramref name="state"/> is null.
     /// A state that does not fit leaves the partition empty and says why.
     /// </summary>
-    internal Task<StateImportResult> AssignPartitionAsync(int partition, PartitionState? state, long nextOffset)
+    internal Task<StateImportResult> AssignPartitionAsync(
+        int partition,
+        PartitionState? state,
+        long nextOffset)
     {
         var problem = state is null ? null : EnsureEngine(state);
         return RunOnCountingStageAsync(() =>
@@ -215,8 +218,11 @@ public sealed partial class MonitorPipeline
                 var names = state.Fields.Select(f => f.Name).ToList();
                 var created = CreateState(
                     names,
-                    field => kinds.TryGetValue(field, out var kind) ? (kind, "as saved with the window state") : null);
-                LogSchemaRestored(_logger, Name, created.Engine.Schema.Features.Count, string.Join(", ", created.Engine.Schema.Features.Select(f => $"{f.Name}:{f.Kind}")));
+                    field => kinds.TryGetValue(field, out var kind)
+                        ? (kind, "as saved with the window state")
+                        : null);
+                var features = created.Engine.Schema.Features;
+                LogSchemaRestored(_logger, Name, features.Count, string.Join(", ", features.Select(f => $"{f.Name}:{f.Kind}")));
                 _state = created;
                 return null;
             }

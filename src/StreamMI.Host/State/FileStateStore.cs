@@ -50,7 +50,9 @@ public sealed class FileStateStore : IPartitionStateStore
         // characters replaced here still get files of their own.
         return Path.Combine(
             _directory,
-            string.Create(CultureInfo.InvariantCulture, $"{Safe(_monitor)}~{Safe(_topic)}~{partition}~{hash:x8}.state"));
+            string.Create(
+                CultureInfo.InvariantCulture,
+                $"{Safe(_monitor)}~{Safe(_topic)}~{partition}~{hash:x8}.state"));
     }
 
     /// <inheritdoc />
@@ -78,7 +80,14 @@ public sealed class FileStateStore : IPartitionStateStore
             {
                 var path = PathOf(partition);
                 var temporary = path + ".tmp";
-                using (var file = new FileStream(temporary, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.WriteThrough))
+                var options = new FileStreamOptions
+                {
+                    Mode = FileMode.Create,
+                    Access = FileAccess.Write,
+                    Share = FileShare.None,
+                    Options = FileOptions.WriteThrough,
+                };
+                using (var file = new FileStream(temporary, options))
                 {
                     file.Write(bytes);
                     file.Flush(flushToDisk: true);

@@ -33,8 +33,8 @@ public interface IPartitionStateStore : IDisposable
     byte[]? Load(int partition);
 
     /// <summary>
-    /// Writes records durably. Returns false, with the reason in <paramref name="problem"/>, when any of them could not be
-    /// written; the ones that were may stay.
+    /// Writes records durably. Returns false, with the reason in <paramref name="problem"/>, when
+    /// any of them could not be written; the ones that were may stay.
     /// </summary>
     bool Save(IReadOnlyList<KeyValuePair<int, byte[]>> records, out string? problem);
 }

@@ -249,9 +249,8 @@ public sealed partial class KafkaStateStore : IPartitionStateStore
                     {
                         // Observed, so that a refused request is not reported as unobserved.
                         _ = describe.Exception;
-                        var policy = describe.IsCompletedSuccessfully
-                            ? describe.Result.SelectMany(r => r.Entries).FirstOrDefault(e => e.Key == "cleanup.policy").Value?.Value
-                            : null;
+                        var entries = describe.IsCompletedSuccessfully ? describe.Result.SelectMany(r => r.Entries) : [];
+                        var policy = entries.FirstOrDefault(e => e.Key == "cleanup.policy").Value?.Value;
                         if (policy is not null && !policy.Contains("compact", StringComparison.Ordinal))
                         {
                             LogNotCompacted(_logger, _stateTopic, policy);
@@ -320,14 +319,18 @@ public sealed partial class KafkaStateStore : IPartitionStateStore
         }
     }
 
-    private Dictionary<int, long> EndOffsets(IConsumer<byte[], byte[]> consumer, List<int> partitions, Dictionary<int, long> positions)
+    private Dictionary<int, long> EndOffsets(
+        IConsumer<byte[], byte[]> consumer,
+        List<int> partitions,
+        Dictionary<int, long> positions)
     {
         var ends = new Dictionary<int, long>();
         foreach (var partition in partitions)
         {
             try
             {
-                var high = consumer.QueryWatermarkOffsets(new TopicPartition(_stateTopic, partition), s_requestTimeout).High;
+                var tp = new TopicPartition(_stateTopic, partition);
+                var high = consumer.QueryWatermarkOffsets(tp, s_requestTimeout).High;
                 ends[partition] = high == Offset.Unset ? positions[partition] : high.Value;
             }
             catch (KafkaException ex)
@@ -350,7 +353,11 @@ public sealed partial class KafkaStateStore : IPartitionStateStore
 
         var key = Encoding.UTF8.GetString(message.Key);
         if (!key.StartsWith(_prefix, StringComparison.Ordinal)
-            || !int.TryParse(key.AsSpan(_prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var partition))
+            || !int.TryParse(
+                key.AsSpan(_prefix.Length),
+                NumberStyles.None,
+                CultureInfo.InvariantCulture,
+                out var partition))
         {
             return;
         }

@@ -112,8 +112,18 @@ public sealed partial class PartitionStateManager : IDisposable
 
         IPartitionStateStore store = string.IsNullOrWhiteSpace(state.Topic)
             ? new FileStateStore(state.Directory!, pipeline.Name, pipeline.Topic)
-            : new KafkaStateStore(options.Kafka, state.Topic.Trim(), pipeline.Name, pipeline.Topic, loggers.CreateLogger<KafkaStateStore>());
-        return new PartitionStateManager(pipeline, store, state.IntervalValue, loggers.CreateLogger<PartitionStateManager>(), time);
+            : new KafkaStateStore(
+                options.Kafka,
+                state.Topic.Trim(),
+                pipeline.Name,
+                pipeline.Topic,
+                loggers.CreateLogger<KafkaStateStore>());
+        return new PartitionStateManager(
+            pipeline,
+            store,
+            state.IntervalValue,
+            loggers.CreateLogger<PartitionStateManager>(),
+            time);
     }
 
     /// <summary>Partitions restored on assignment with a result of <see cref="RestoreResults"/>.</summary>
@@ -186,7 +196,8 @@ public sealed partial class PartitionStateManager : IDisposable
             offsets[partition] = next;
         }
 
-        LogSaved(_logger, _pipeline.Name, string.Join(", ", offsets.Select(kv => $"{kv.Key}@{kv.Value}")), _store.Description);
+        var saved = string.Join(", ", offsets.Select(kv => $"{kv.Key}@{kv.Value}"));
+        LogSaved(_logger, _pipeline.Name, saved, _store.Description);
         return offsets;
     }
 
@@ -258,8 +269,10 @@ public sealed partial class PartitionStateManager : IDisposable
 
         _written[partition] = record.NextOffset;
         Interlocked.Increment(ref _restores[Restored]);
-        var age = TimeSpan.FromMilliseconds(Math.Max(0, _time.GetUtcNow().ToUnixTimeMilliseconds() - record.WrittenAtMs));
-        LogRestored(_logger, _pipeline.Name, partition, _store.Description, record.State.Tables.Events, record.NextOffset, age);
+        var ageMs = _time.GetUtcNow().ToUnixTimeMilliseconds() - record.WrittenAtMs;
+        var age = TimeSpan.FromMilliseconds(Math.Max(0, ageMs));
+        var events = record.State.Tables.Events;
+        LogRestored(_logger, _pipeline.Name, partition, _store.Description, events, record.NextOffset, age);
         return record.NextOffset;
     }
 
@@ -338,7 +351,8 @@ public sealed partial class PartitionStateManager : IDisposable
             _peerProblems[partition] = result.Problem!;
         }
 
-        LogPeerRejected(_logger, _pipeline.Name, partition, rejection == StateRejection.Corrupt ? "corrupt" : "incompatible", result.Problem!);
+        var kind = rejection == StateRejection.Corrupt ? "corrupt" : "incompatible";
+        LogPeerRejected(_logger, _pipeline.Name, partition, kind, result.Problem!);
     }
 
     private static T Wait<T>(Task<T> task) => task.GetAwaiter().GetResult();

@@ -38,7 +38,7 @@ public sealed class PartitionedWindowTests
 
             Interlocked.Add(ref dropped, model.Late);
             Interlocked.Add(ref keptOutsideWindow, scenario.Partitions > 1 ? model.Late : 0);
-        }, iter: 200);
+        }, iter: 60);
 
         Assert.True(dropped > 0 && keptOutsideWindow > 0, $"late {dropped}, across partitions {keptOutsideWindow}");
     }
@@ -74,7 +74,7 @@ public sealed class PartitionedWindowTests
             }
 
             AssertBitIdentical(uninterrupted, restarted);
-        }, iter: 200);
+        }, iter: 100);
     }
 
     [Fact]
@@ -108,7 +108,7 @@ public sealed class PartitionedWindowTests
             AssertMatches(model.InWindow(), single);
             AssertBitIdentical(single, even);
             AssertBitIdentical(single, odd);
-        }, iter: 200);
+        }, iter: 100);
     }
 
     [Fact]
