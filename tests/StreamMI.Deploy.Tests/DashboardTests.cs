@@ -15,7 +15,7 @@ public sealed partial class DashboardTests
         var result = await NodeScripts.RunAsync("typecheck-dashboard.mjs", Repository.PathOf(Dashboard));
 
         Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Contains("dashboard type-checks: 12 panels, 30 queries", result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains("dashboard type-checks: 14 panels, 34 queries", result.StandardOutput, StringComparison.Ordinal);
     }
 
     // The check must reject what Grafana would not understand: a colour mode it does not
@@ -48,7 +48,7 @@ public sealed partial class DashboardTests
         var queries = DashboardQueries.Load(Repository.PathOf(Dashboard));
 
         Assert.Equal(exprKeys, queries.Count(q => q.Source is "panel" or "annotation"));
-        Assert.Equal(30, queries.Count(q => q.Source == "panel"));
+        Assert.Equal(34, queries.Count(q => q.Source == "panel"));
         Assert.Equal(["monitor", "feature"], queries.Where(q => q.Source == "variable").Select(q => q.Title));
     }
 
@@ -145,7 +145,7 @@ public sealed partial class DashboardTests
 
         var catalogue = CatalogueTable();
 
-        Assert.Equal(20, catalogue.Count);
+        Assert.Equal(24, catalogue.Count);
         Assert.DoesNotContain(catalogue, name => !used.Contains(name));
     }
 

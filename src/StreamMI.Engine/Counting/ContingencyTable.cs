@@ -91,8 +91,8 @@ public sealed class ContingencyTable
     }
 
     /// <summary>
-    /// Adds <paramref name="amount"/> events to one cell at once, as a pane entering a lagged
-    /// reference window does.
+    /// Adds <paramref name="amount"/> events to one cell at once, as restoring a saved pane or a
+    /// pane entering a lagged reference window does.
     /// </summary>
     public void Add(int row, int column, int amount)
     {

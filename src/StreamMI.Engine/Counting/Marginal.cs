@@ -54,8 +54,8 @@ public sealed class Marginal
     }
 
     /// <summary>
-    /// Adds <paramref name="amount"/> events at <paramref name="level"/> at once, as a pane entering a
-    /// lagged reference window does.
+    /// Adds <paramref name="amount"/> events at <paramref name="level"/> at once, as restoring a saved
+    /// pane or a pane entering a lagged reference window does.
     /// </summary>
     public void Add(int level, int amount)
     {

@@ -119,6 +119,14 @@ public sealed class CategoricalEncoder
         return $"(hashed bucket {level - ExactLevelCap - 1})";
     }
 
+    /// <summary>
+    /// The raw value of an exact level, or null for the missing level, a hashed bucket or a level
+    /// not assigned yet. Saved window state names its levels by these values, because level
+    /// numbers follow arrival order and differ from one process to the next.
+    /// </summary>
+    public string? ExactValue(int level) =>
+        level >= 1 && level <= ExactLevelCap ? Volatile.Read(ref _names[level]) : null;
+
     /// <summary>The exact values in level order, for saving a dictionary with a reference.</summary>
     public IReadOnlyList<string> ExactValues()
     {

@@ -105,6 +105,27 @@ public sealed class NumericBinner
         IsFrozen = true;
     }
 
+    /// <summary>
+    /// Freezes the edges at values learned elsewhere, such as by the process that saved a
+    /// window's state, so that levels mean the same intervals on both sides.
+    /// </summary>
+    public void FreezeAt(IReadOnlyList<double> edges)
+    {
+        ArgumentNullException.ThrowIfNull(edges);
+        if (IsFrozen)
+        {
+            throw new InvalidOperationException("The edges are frozen already.");
+        }
+
+        if (edges.Count > Bins - 1)
+        {
+            throw new ArgumentException($"{edges.Count} edges make more than the {Bins} bins asked for.", nameof(edges));
+        }
+
+        _edges = Normalise(edges);
+        IsFrozen = true;
+    }
+
     /// <summary>A human-readable name for a level: the interval it covers.</summary>
     public string LevelName(int level)
     {

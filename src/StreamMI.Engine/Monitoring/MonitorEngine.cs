@@ -27,7 +27,7 @@ namespace StreamMI.Engine.Monitoring;
 /// the window is full. A whole-stream window has no panes: call <see cref="EvaluateDrift"/>.
 /// </para>
 /// </remarks>
-public sealed class MonitorEngine
+public sealed partial class MonitorEngine
 {
     private readonly FieldEncoder[] _fields;
     private readonly int[] _numericFields;
@@ -167,7 +167,13 @@ public sealed class MonitorEngine
     }
 
     /// <summary>Counts a decoded event, or counts why it cannot be counted.</summary>
-    public ApplyOutcome Apply(EventRecord record)
+    public ApplyOutcome Apply(EventRecord record) => Apply(record, partition: 0);
+
+    /// <summary>
+    /// Counts a decoded event of input partition <paramref name="partition"/>, whose panes are
+    /// kept apart from other partitions' so that they can be saved and restored alone.
+    /// </summary>
+    public ApplyOutcome Apply(EventRecord record, int partition)
     {
         ArgumentNullException.ThrowIfNull(record);
 
@@ -185,7 +191,7 @@ public sealed class MonitorEngine
         var warmUp = _warmUp;
         if (warmUp is not null)
         {
-            warmUp.Add(new BufferedEvent(record));
+            warmUp.Add(new BufferedEvent(record, partition));
             if (warmUp.Count >= Schema.WarmUpEvents)
             {
                 CompleteWarmUp();
@@ -194,7 +200,7 @@ public sealed class MonitorEngine
             return ApplyOutcome.Buffered;
         }
 
-        return Count(record.LevelsBuffer, record.Numbers, record.EventTimeMs);
+        return Count(record.LevelsBuffer, record.Numbers, record.EventTimeMs, partition);
     }
 
     /// <summary>Counts an event that the decoder could not read, by reason.</summary>
@@ -230,11 +236,7 @@ public sealed class MonitorEngine
             _pairsPending = false;
         }
 
-        Volatile.Write(ref _warmUp, null);
-        foreach (var held in warmUp)
-        {
-            Count(held.Levels, held.Numbers, held.EventTimeMs);
-        }
+        FlushWarmUp(warmUp);
     }
 
     /// <summary>
@@ -365,7 +367,16 @@ public sealed class MonitorEngine
     /// <summary>The name of a level of a field, for reports.</summary>
     public string LevelName(int field, int level) => _fields[field].LevelName(level);
 
-    private ApplyOutcome Count(int[] levels, double[] numbers, long eventTimeMs)
+    private void FlushWarmUp(List<BufferedEvent> warmUp)
+    {
+        Volatile.Write(ref _warmUp, null);
+        foreach (var held in warmUp)
+        {
+            Count(held.Levels, held.Numbers, held.EventTimeMs, held.Partition);
+        }
+    }
+
+    private ApplyOutcome Count(int[] levels, double[] numbers, long eventTimeMs, int partition)
     {
         // A pane boundary: judge the window as it stood at the end of the pane, before it moves.
         if (_detector is not null
@@ -388,7 +399,7 @@ public sealed class MonitorEngine
             return ApplyOutcome.Skipped;
         }
 
-        if (!Tables.Apply(features, target, eventTimeMs))
+        if (!Tables.Apply(partition, features, target, eventTimeMs))
         {
             return ApplyOutcome.Late;
         }
@@ -577,8 +588,10 @@ public sealed class MonitorEngine
         public readonly void Visit(int row, int column, int count) => cells.Add((row, column, count));
     }
 
-    private readonly struct BufferedEvent(EventRecord record)
+    private readonly struct BufferedEvent(EventRecord record, int partition)
     {
+        public int Partition { get; } = partition;
+
         public int[] Levels { get; } = [.. record.LevelsBuffer];
 
         public double[] Numbers { get; } = [.. record.Numbers];

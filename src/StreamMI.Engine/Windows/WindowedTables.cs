@@ -9,21 +9,41 @@ namespace StreamMI.Engine.Windows;
 /// </summary>
 /// <remarks>
 /// <para>
-/// Each pane keeps its own cell counts next to the window's running tables. When event time
-/// reaches a new pane, the panes that fall out of the window have their counts subtracted from
-/// the window tables cell by cell, then are cleared for reuse. Because the entropy sums are fixed
-/// point, a window that has moved entirely from one stretch of the stream to another is
-/// bit-identical to tables built from the second stretch alone.
+/// Panes are kept per input partition: each partition has its own ring of panes, as many as the
+/// window has, that follows event time in that partition alone. The window tables the estimates
+/// read are the sum, over every partition, of the panes inside the window, which ends at the
+/// newest pane any partition has reached. When that pane moves on, the panes that fall out of
+/// the window have their counts subtracted cell by cell; a partition clears a pane when its own
+/// event time moves past it. Because the entropy sums are fixed point, a window that has moved
+/// entirely from one stretch of the stream to another is bit-identical to tables built from the
+/// second stretch alone.
 /// </para>
 /// <para>
-/// Threads: <see cref="Apply"/> belongs to one thread at a time (a monitor's counting stage).
-/// The tables it writes are lock-free, so any thread may read them at any moment; a reader
-/// during a pane expiry sees part of the old pane already subtracted.
+/// A partition's panes depend only on that partition's events, so they can be saved with the
+/// partition's input offset, restored by another process, or merged in from another replica
+/// (<see cref="ExportPartition"/>, <see cref="ReplacePartition"/>): the window tables stay the
+/// sum over partitions whatever process counted each one. A caller that counts everything as
+/// one partition (<see cref="Apply(ReadOnlySpan{int}, int, long)"/>) gets a single ring of panes.
 /// </para>
 /// <para>
-/// With a lag of L panes the ring holds K + L panes and a second set of feature–target tables, the
-/// <see cref="LaggedReference"/>, covers panes n − L − K + 1 … n − L when n is the newest: a pane
-/// is added to it when it becomes L panes old and subtracted when it becomes L + K panes old.
+/// An event is late, and not counted, when its pane has left its own partition's window. An
+/// event whose pane is still in its partition's window but has left the monitor's window (its
+/// partition lags behind the others) is kept in the partition's pane, so that partition's saved
+/// state does not depend on the other partitions, but it is not added to the window tables and
+/// is reported late as well.
+/// </para>
+/// <para>
+/// With a lag of L panes each partition's ring holds K + L panes, and a second set of
+/// feature–target tables, the <see cref="LaggedReference"/>, covers panes n − L − K + 1 … n − L
+/// when n is the window's newest pane: every partition's pane is added to it when n moves L panes
+/// past it and subtracted when n moves L + K panes past it. A late event in a pane that is already
+/// in the reference counts there too.
+/// </para>
+/// <para>
+/// Threads: <see cref="Apply(int, ReadOnlySpan{int}, int, long)"/> and the partition methods
+/// belong to one thread at a time (a monitor's counting stage). The tables they write are
+/// lock-free, so any thread may read them at any moment; a reader during a pane expiry or a
+/// partition replacement sees part of the change already made.
 /// </para>
 /// <para>
 /// Feature–feature tables fold each feature's levels to at most 2 × <c>pairLevelCap</c> rows by
@@ -31,15 +51,17 @@ namespace StreamMI.Engine.Windows;
 /// a lower bound on the true redundancy for features with more levels than the cap.
 /// </para>
 /// </remarks>
-public sealed class WindowedTables
+public sealed partial class WindowedTables
 {
-    private readonly Pane[] _panes;
     private readonly Marginal[] _features;
     private readonly ContingencyTable[] _featureTarget;
     private readonly IReadOnlyList<int> _featureCapacities;
     private readonly int _pairLevelCap;
+    private readonly int _paneCount;
+    private readonly int _ringPanes;
     private readonly long _paneMs;
-    private readonly int _windowPanes;
+    private readonly List<PartitionPanes> _partitions = [];
+    private PartitionPanes?[] _byId = new PartitionPanes?[4];
     private PairSet _pairSet;
     private long _newestPane = long.MinValue;
     private long _firstPane = long.MinValue;
@@ -73,7 +95,8 @@ public sealed class WindowedTables
 
         Window = window;
         _paneMs = window.PaneMilliseconds;
-        _windowPanes = window.PaneCount;
+        _paneCount = window.PaneCount;
+        _ringPanes = _paneCount + referenceLagPanes;
         _featureCapacities = [.. featureCapacities];
         _pairLevelCap = pairLevelCap;
 
@@ -90,12 +113,6 @@ public sealed class WindowedTables
         if (referenceLagPanes > 0)
         {
             Reference = new LaggedReference(_featureTarget, referenceLagPanes);
-        }
-
-        _panes = new Pane[_windowPanes + referenceLagPanes];
-        for (var i = 0; i < _panes.Length; i++)
-        {
-            _panes[i] = new Pane(_featureTarget, _pairSet.Tables);
         }
     }
 
@@ -145,7 +162,7 @@ public sealed class WindowedTables
     /// the first event.
     /// </summary>
     public long? ReferenceStartMs => Reference is { } r && NewestPane is { } newest
-        ? (newest - r.LagPanes - _windowPanes + 1) * _paneMs
+        ? (newest - r.LagPanes - _paneCount + 1) * _paneMs
         : null;
 
     /// <summary>End (exclusive) of the lagged reference window in Unix milliseconds.</summary>
@@ -167,7 +184,7 @@ public sealed class WindowedTables
             }
 
             var reached = newest - r.LagPanes - Volatile.Read(ref _firstPane) + 1;
-            return Math.Clamp((double)reached / _windowPanes, 0, 1);
+            return Math.Clamp((double)reached / _paneCount, 0, 1);
         }
     }
 
@@ -188,9 +205,12 @@ public sealed class WindowedTables
         }
 
         var set = CreatePairSet(pairs);
-        foreach (var pane in _panes)
+        foreach (var partition in _partitions)
         {
-            pane.Pairs = [.. set.Tables.Select(t => new PagedCounts(t.Rows.Levels, t.Columns.Levels))];
+            foreach (var pane in partition.Panes)
+            {
+                pane.Pairs = [.. set.Tables.Select(t => new PagedCounts(t.Rows.Levels, t.Columns.Levels))];
+            }
         }
 
         Volatile.Write(ref _pairSet, set);
@@ -199,13 +219,19 @@ public sealed class WindowedTables
     /// <summary>Events in the window.</summary>
     public long Events => Target.Total;
 
-    /// <summary>Events that arrived after their pane had left the window.</summary>
+    /// <summary>Levels below twice this number keep their own row in a pair table.</summary>
+    internal int PairLevelCap => _pairLevelCap;
+
+    /// <summary>
+    /// Events this instance found older than the window since it was created (not restored
+    /// with saved state).
+    /// </summary>
     public long LateEvents => Volatile.Read(ref _late);
 
     /// <summary>Start of the window in Unix milliseconds, or null before the first event.</summary>
     public long? StartMs => Window.Mode == WindowMode.WholeStream
         ? NullIfUnset(Volatile.Read(ref _minTime), long.MaxValue)
-        : NewestPane is { } newest ? (newest - _windowPanes + 1) * _paneMs : null;
+        : NewestPane is { } newest ? (newest - _paneCount + 1) * _paneMs : null;
 
     /// <summary>End of the window (exclusive) in Unix milliseconds, or null before the first event.</summary>
     public long? EndMs => Window.Mode == WindowMode.WholeStream
@@ -226,7 +252,7 @@ public sealed class WindowedTables
             }
 
             var reached = newest - Volatile.Read(ref _firstPane) + 1;
-            return Math.Min(1.0, (double)reached / _windowPanes);
+            return Math.Min(1.0, (double)reached / _paneCount);
         }
     }
 
@@ -240,47 +266,78 @@ public sealed class WindowedTables
     }
 
     /// <summary>
-    /// Counts one event. <paramref name="featureLevels"/> holds a level per feature. Returns false
-    /// (and counts the event as late) when its pane has already left the window.
+    /// Counts one event of a stream read as a single partition. <paramref name="featureLevels"/>
+    /// holds a level per feature. Returns false (and counts the event as late) when its pane has
+    /// already left the window.
     /// </summary>
-    public bool Apply(ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs)
+    public bool Apply(ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs) =>
+        Apply(0, featureLevels, targetLevel, eventTimeMs);
+
+    /// <summary>
+    /// Counts one event of input partition <paramref name="partition"/> (zero or more).
+    /// Returns false, and counts the event as late, when it is not in the window tables: its
+    /// pane has left its partition's window (the event is dropped), or has left the monitor's
+    /// window only (the event is kept in the partition's pane).
+    /// </summary>
+    public bool Apply(int partition, ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs)
     {
         Debug.Assert(featureLevels.Length == _featureTarget.Length);
 
+        var panes = PartitionOf(partition);
         var paneId = PaneOf(eventTimeMs);
-        if (paneId > _newestPane)
+        if (paneId > panes.Newest)
         {
-            Advance(paneId);
+            if (paneId > _newestPane)
+            {
+                AdvanceWindow(paneId);
+            }
+
+            panes.Advance(paneId);
+
+            // The window's first pane is the earliest first pane of any partition, so that it
+            // does not depend on which partition's events happened to be counted first.
+            if (panes.First < _firstPane || _firstPane == long.MinValue)
+            {
+                Volatile.Write(ref _firstPane, panes.First);
+            }
         }
-        else if (paneId <= _newestPane - _windowPanes)
+        else if (paneId <= panes.Newest - _paneCount)
         {
             Interlocked.Increment(ref _late);
             return false;
         }
 
+        panes.TrackTime(eventTimeMs);
         TrackTime(eventTimeMs);
-        var pane = _panes[Slot(paneId)];
+        var pane = panes.PaneOf(paneId);
         Debug.Assert(pane.Id == paneId, "the slot of a pane inside the window holds that pane");
 
-        Target.Increment(targetLevel);
-        for (var f = 0; f < featureLevels.Length; f++)
+        var inWindow = paneId > _newestPane - _paneCount;
+        if (inWindow)
         {
-            var level = featureLevels[f];
-            _features[f].Increment(level);
-            _featureTarget[f].Increment(level, targetLevel);
-            Interlocked.Increment(ref pane.FeatureTarget[f].GetOrAdd(level, targetLevel));
+            Target.Increment(targetLevel);
         }
 
         // A late event in a pane that already entered the lagged reference counts there too.
-        if (pane.InReference)
+        var reference = InReference(paneId, _newestPane) ? Reference : null;
+        reference?.Target.Increment(targetLevel);
+
+        for (var f = 0; f < featureLevels.Length; f++)
         {
-            var reference = Reference!;
-            reference.Target.Increment(targetLevel);
-            for (var f = 0; f < featureLevels.Length; f++)
+            var level = featureLevels[f];
+            if (inWindow)
             {
-                reference.Features[f].Increment(featureLevels[f]);
-                reference.FeatureTarget[f].Increment(featureLevels[f], targetLevel);
+                _features[f].Increment(level);
+                _featureTarget[f].Increment(level, targetLevel);
             }
+
+            if (reference is not null)
+            {
+                reference.Features[f].Increment(level);
+                reference.FeatureTarget[f].Increment(level, targetLevel);
+            }
+
+            Interlocked.Increment(ref pane.FeatureTarget[f].GetOrAdd(level, targetLevel));
         }
 
         var pairs = _pairSet;
@@ -288,11 +345,20 @@ public sealed class WindowedTables
         {
             var a = FoldForPair(featureLevels[pairs.Pairs[p].A]);
             var b = FoldForPair(featureLevels[pairs.Pairs[p].B]);
-            pairs.Tables[p].Increment(a, b);
+            if (inWindow)
+            {
+                pairs.Tables[p].Increment(a, b);
+            }
+
             Interlocked.Increment(ref pane.Pairs[p].GetOrAdd(a, b));
         }
 
-        return true;
+        if (!inWindow)
+        {
+            Interlocked.Increment(ref _late);
+        }
+
+        return inWindow;
     }
 
     /// <summary>Bytes of cell storage held by the window tables and all panes.</summary>
@@ -309,70 +375,88 @@ public sealed class WindowedTables
             bytes += table.AllocatedBytes();
         }
 
-        foreach (var pane in _panes)
+        foreach (var partition in _partitions)
         {
-            bytes += pane.AllocatedBytes();
+            foreach (var pane in partition.Panes)
+            {
+                bytes += pane.AllocatedBytes();
+            }
         }
 
         return bytes;
     }
 
-    private void Advance(long paneId)
+    // The window now ends at pane `newest`: every partition's panes from the old window that are
+    // not in the new one leave the window tables, and panes that reach or leave the lagged
+    // reference are added to or subtracted from it. Where a pane stands is a function of its id
+    // and the window's newest pane alone. Counts stay in the partitions' panes until each
+    // partition's own event time passes them.
+    private void AdvanceWindow(long newest)
     {
-        if (_firstPane == long.MinValue)
+        var old = _newestPane;
+        if (old != long.MinValue)
         {
-            _firstPane = paneId;
+            foreach (var partition in _partitions)
+            {
+                foreach (var pane in partition.Panes)
+                {
+                    if (pane.Id == long.MinValue)
+                    {
+                        continue;
+                    }
+
+                    if (pane.Id > old - _paneCount && pane.Id <= newest - _paneCount)
+                    {
+                        Transfer(pane, _featureTarget, _features, Target, _pairSet.Tables, add: false);
+                    }
+
+                    if (Reference is not { } reference)
+                    {
+                        continue;
+                    }
+
+                    var was = InReference(pane.Id, old);
+                    var now = InReference(pane.Id, newest);
+                    if (was != now)
+                    {
+                        Transfer(pane, reference.FeatureTarget, reference.Features, reference.Target, null, add: now);
+                    }
+                }
+            }
         }
 
-        // Where every pane stands is a function of the newest pane n alone: the window holds
-        // panes n − K + 1 … n and the lagged reference n − L − K + 1 … n − L. Panes that leave
-        // either are subtracted from it, panes that reach the reference are added to it.
-        var lag = Reference?.LagPanes ?? 0;
-        foreach (var pane in _panes)
+        Volatile.Write(ref _newestPane, newest);
+    }
+
+    // True when pane `id` is inside the lagged reference of a window that ends at pane `newest`.
+    private bool InReference(long id, long newest) =>
+        Reference is { } reference && newest != long.MinValue
+        && id <= newest - reference.LagPanes && id > newest - reference.LagPanes - _paneCount;
+
+    private void SubtractFromWindow(Pane pane)
+    {
+        if (pane.Id > _newestPane - _paneCount)
         {
-            if (pane.InWindow && pane.Id <= paneId - _windowPanes)
-            {
-                Transfer(pane, _featureTarget, _features, Target, pane.Pairs, _pairSet.Tables, add: false);
-                pane.InWindow = false;
-            }
-
-            if (Reference is not { } reference || pane.Id == long.MinValue)
-            {
-                continue;
-            }
-
-            if (pane.InReference && pane.Id <= paneId - lag - _windowPanes)
-            {
-                Transfer(pane, reference.FeatureTarget, reference.Features, reference.Target, null, null, add: false);
-                pane.InReference = false;
-            }
-            else if (!pane.InReference && pane.Id <= paneId - lag && pane.Id > paneId - lag - _windowPanes)
-            {
-                Transfer(pane, reference.FeatureTarget, reference.Features, reference.Target, null, null, add: true);
-                pane.InReference = true;
-            }
+            Transfer(pane, _featureTarget, _features, Target, _pairSet.Tables, add: false);
         }
 
-        // Panes from the one after the newest up to the new one start now, each in the slot of a
-        // pane the whole ring before it, which has just left both windows. A jump of the whole
-        // ring or more reuses every slot.
-        var from = _newestPane == long.MinValue
-            ? paneId - _panes.Length + 1
-            : Math.Max(_newestPane + 1, paneId - _panes.Length + 1);
-        for (var id = from; id <= paneId; id++)
+        if (Reference is { } reference && InReference(pane.Id, _newestPane))
         {
-            var pane = _panes[Slot(id)];
-            Debug.Assert(!pane.InWindow && !pane.InReference, "a reused slot has left both windows");
-            pane.Clear();
-            pane.Id = id;
-            pane.InWindow = true;
+            Transfer(pane, reference.FeatureTarget, reference.Features, reference.Target, null, add: false);
+        }
+    }
 
-            // With a lag shorter than the window, a pane skipped over by a jump can already be
-            // old enough for the reference; it is empty now, and late events reach both.
-            pane.InReference = Reference is not null && id <= paneId - lag && id > paneId - lag - _windowPanes;
+    private void AddToWindow(Pane pane)
+    {
+        if (pane.Id > _newestPane - _paneCount)
+        {
+            Transfer(pane, _featureTarget, _features, Target, _pairSet.Tables, add: true);
         }
 
-        Volatile.Write(ref _newestPane, paneId);
+        if (Reference is { } reference && InReference(pane.Id, _newestPane))
+        {
+            Transfer(pane, reference.FeatureTarget, reference.Features, reference.Target, null, add: true);
+        }
     }
 
     private static void Transfer(
@@ -380,7 +464,6 @@ public sealed class WindowedTables
         IReadOnlyList<ContingencyTable> tables,
         IReadOnlyList<Marginal> features,
         Marginal target,
-        PagedCounts[]? pairCells,
         ContingencyTable[]? pairTables,
         bool add)
     {
@@ -390,7 +473,7 @@ public sealed class WindowedTables
             pane.FeatureTarget[f].ForEachNonZero(ref transfer);
         }
 
-        if (pairCells is null || pairTables is null)
+        if (pairTables is null)
         {
             return;
         }
@@ -398,8 +481,30 @@ public sealed class WindowedTables
         for (var p = 0; p < pairTables.Length; p++)
         {
             var transfer = new PaneTransfer(pairTables[p], null, null, add);
-            pairCells[p].ForEachNonZero(ref transfer);
+            pane.Pairs[p].ForEachNonZero(ref transfer);
         }
+    }
+
+    private PartitionPanes PartitionOf(int partition)
+    {
+        var byId = _byId;
+        return (uint)partition < (uint)byId.Length && byId[partition] is { } known
+            ? known
+            : AddPartition(partition);
+    }
+
+    private PartitionPanes AddPartition(int partition)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        if (partition >= _byId.Length)
+        {
+            Array.Resize(ref _byId, Math.Max(partition + 1, _byId.Length * 2));
+        }
+
+        var panes = new PartitionPanes(partition, _ringPanes, _featureTarget, _pairSet.Tables);
+        _byId[partition] = panes;
+        _partitions.Add(panes);
+        return panes;
     }
 
     private void TrackTime(long eventTimeMs)
@@ -415,24 +520,6 @@ public sealed class WindowedTables
         }
     }
 
-    private int PairCapacity(int featureCapacity) => Math.Min(featureCapacity, 2 * _pairLevelCap);
-
-    private int FoldForPair(int level) =>
-        level < 2 * _pairLevelCap ? level : _pairLevelCap + (level % _pairLevelCap);
-
-    private int Slot(long paneId) => (int)(((paneId % _panes.Length) + _panes.Length) % _panes.Length);
-
-    // Division truncates toward zero; a negative remainder means the floor is one lower. Negating
-    // a instead would overflow for times within a pane of long.MinValue and put them in a far
-    // future pane, emptying the window.
-    private static long FloorDiv(long a, long b)
-    {
-        var quotient = a / b;
-        return a % b < 0 ? quotient - 1 : quotient;
-    }
-
-    private static long? NullIfUnset(long value, long unset) => value == unset ? null : value;
-
     private PairSet CreatePairSet(IReadOnlyList<(int A, int B)> pairs)
     {
         var list = pairs.ToArray();
@@ -447,44 +534,23 @@ public sealed class WindowedTables
         return new PairSet(list, tables);
     }
 
-    private sealed record PairSet((int A, int B)[] Pairs, ContingencyTable[] Tables);
+    private int PairCapacity(int featureCapacity) => Math.Min(featureCapacity, 2 * _pairLevelCap);
 
-    private sealed class Pane
+    internal int FoldForPair(int level) =>
+        level < 2 * _pairLevelCap ? level : _pairLevelCap + (level % _pairLevelCap);
+
+    // Division truncates toward zero; a negative remainder means the floor is one lower. Negating
+    // a instead would overflow for times within a pane of long.MinValue and put them in a far
+    // future pane, emptying the window.
+    private static long FloorDiv(long a, long b)
     {
-        public Pane(IReadOnlyList<ContingencyTable> featureTarget, IReadOnlyList<ContingencyTable> pairs)
-        {
-            FeatureTarget = [.. featureTarget.Select(t => new PagedCounts(t.Rows.Levels, t.Columns.Levels))];
-            Pairs = [.. pairs.Select(t => new PagedCounts(t.Rows.Levels, t.Columns.Levels))];
-        }
-
-        public long Id { get; set; } = long.MinValue;
-
-        /// <summary>True while the pane's counts are part of the window tables.</summary>
-        public bool InWindow { get; set; }
-
-        /// <summary>True while the pane's counts are part of the lagged reference tables.</summary>
-        public bool InReference { get; set; }
-
-        public PagedCounts[] FeatureTarget { get; }
-
-        public PagedCounts[] Pairs { get; set; }
-
-        public void Clear()
-        {
-            foreach (var cells in FeatureTarget)
-            {
-                cells.Clear();
-            }
-
-            foreach (var cells in Pairs)
-            {
-                cells.Clear();
-            }
-        }
-
-        public long AllocatedBytes() =>
-            FeatureTarget.Sum(c => c.AllocatedBytes()) + Pairs.Sum(c => c.AllocatedBytes());
+        var quotient = a / b;
+        return a % b < 0 ? quotient - 1 : quotient;
     }
+
+    private static long? NullIfUnset(long value, long unset) => value == unset ? null : value;
+
+    private sealed record PairSet((int A, int B)[] Pairs, ContingencyTable[] Tables);
 
     /// <summary>
     /// Adds a pane's cells to tables, or subtracts them, and does the same once to the margins

@@ -51,6 +51,8 @@ public static class OptionsValidator
             errors.Add($"StreamMI:ChannelCapacity must be 1 to 1000000; it is {options.ChannelCapacity}.");
         }
 
+        options.State.AddProblems(options, errors);
+
         var names = new HashSet<string>(StringComparer.Ordinal);
         for (var i = 0; i < options.Monitors.Count; i++)
         {

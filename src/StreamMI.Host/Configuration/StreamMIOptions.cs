@@ -12,6 +12,9 @@ public sealed class StreamMIOptions
     /// <summary>Kafka connection settings shared by every monitor.</summary>
     public KafkaOptions Kafka { get; set; } = new();
 
+    /// <summary>Where window state is saved; nothing is saved when it names no topic or directory.</summary>
+    public StateOptions State { get; set; } = new();
+
     /// <summary>The HTTP port of health, snapshot and metrics endpoints.</summary>
     public int HttpPort { get; set; } = 8080;
 

@@ -12,6 +12,7 @@ using StreamMI.Host.Configuration;
 using StreamMI.Host.Http;
 using StreamMI.Host.Kafka;
 using StreamMI.Host.Pipeline;
+using StreamMI.Host.State;
 using StreamMI.Host.Telemetry;
 
 namespace StreamMI.Host.Hosting;
@@ -91,14 +92,16 @@ public static class WorkerApplication
                     loggers.CreateLogger<MonitorPipeline>(),
                     new LatencyObserver(sp.GetRequiredService<System.Diagnostics.Metrics.Histogram<double>>(), time, monitor.DisplayName),
                     deadLetters,
-                    time);
+                    time,
+                    partitionedState: options.State.Enabled);
                 return new KafkaMonitorService(
                     pipeline,
                     monitor,
                     options,
                     loggers.CreateLogger<KafkaMonitorService>(),
                     sp.GetRequiredService<IHostApplicationLifetime>(),
-                    time);
+                    time,
+                    PartitionStateManager.CreateFor(options, monitor, pipeline, loggers, time));
             });
         }
 
@@ -108,6 +111,10 @@ public static class WorkerApplication
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
             sp.GetRequiredService<SnapshotCache>(),
             options.MaxFeaturesPerMonitor));
+
+        builder.Services.AddSingleton(sp => new StateMetrics(
+            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
+            sp.GetServices<KafkaMonitorService>().Select(s => s.State).OfType<PartitionStateManager>()));
 
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(Environment.GetEnvironmentVariable("OTEL_SERVICE_NAME") ?? "streammi"))
@@ -130,6 +137,7 @@ public static class WorkerApplication
 
         // The instruments exist once the metrics object is created; create it before any scrape.
         _ = app.Services.GetRequiredService<StreamMIMetrics>();
+        _ = app.Services.GetRequiredService<StateMetrics>();
         app.UseRequestLimits();
         app.MapWorkerEndpoints();
 

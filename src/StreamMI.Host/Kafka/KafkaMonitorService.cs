@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using StreamMI.Host.Configuration;
 using StreamMI.Host.Pipeline;
+using StreamMI.Host.State;
 
 namespace StreamMI.Host.Kafka;
 
@@ -15,6 +16,9 @@ namespace StreamMI.Host.Kafka;
 /// for their in-flight messages to be counted) and on shutdown after the pipeline has drained.
 /// Retriable errors (a broker down, a rebalance) are logged once when they start and once when
 /// consumption recovers; a fatal error stops the worker with a non-zero exit code.
+/// With saved window state, partitions are restored on assignment and the input sought to the
+/// saved offsets; on the state interval, on revocation and on shutdown the owned partitions are
+/// saved first and only the saved offsets are committed.
 /// </remarks>
 public sealed partial class KafkaMonitorService : BackgroundService
 {
@@ -24,6 +28,7 @@ public sealed partial class KafkaMonitorService : BackgroundService
     private readonly ILogger<KafkaMonitorService> _logger;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly TimeProvider _time;
+    private readonly PartitionStateManager? _state;
     private readonly Dictionary<int, long> _consumedNext = [];
     private readonly HashSet<int> _owned = [];
     private readonly HashSet<int> _atEnd = [];
@@ -40,7 +45,8 @@ public sealed partial class KafkaMonitorService : BackgroundService
         StreamMIOptions options,
         ILogger<KafkaMonitorService> logger,
         IHostApplicationLifetime lifetime,
-        TimeProvider time)
+        TimeProvider time,
+        PartitionStateManager? state = null)
     {
         _pipeline = pipeline;
         _monitor = monitor;
@@ -48,10 +54,14 @@ public sealed partial class KafkaMonitorService : BackgroundService
         _logger = logger;
         _lifetime = lifetime;
         _time = time;
+        _state = state;
     }
 
     /// <summary>The pipeline this service feeds.</summary>
     public MonitorPipeline Pipeline => _pipeline;
+
+    /// <summary>Saved window state of this monitor; null when none is configured.</summary>
+    public PartitionStateManager? State => _state;
 
     /// <summary>
     /// Ready once partitions are assigned, no error episode is under way, and either a poll
@@ -114,6 +124,12 @@ public sealed partial class KafkaMonitorService : BackgroundService
     private async Task RunAsync(CancellationToken stoppingToken)
     {
         _pipeline.Start();
+        if (!TryStartState())
+        {
+            await _pipeline.CompleteAsync().ConfigureAwait(false);
+            return;
+        }
+
         IConsumer<byte[]?, byte[]?> built;
         try
         {
@@ -127,6 +143,7 @@ public sealed partial class KafkaMonitorService : BackgroundService
             Environment.ExitCode = 3;
             _lifetime.StopApplication();
             await _pipeline.CompleteAsync().ConfigureAwait(false);
+            _state?.Dispose();
             return;
         }
 
@@ -177,7 +194,7 @@ public sealed partial class KafkaMonitorService : BackgroundService
                     }
                 }
 
-                if (_time.GetElapsedTime(nextCommit) >= _options.Kafka.CommitInterval)
+                if (_time.GetElapsedTime(nextCommit) >= (_state?.Interval ?? _options.Kafka.CommitInterval))
                 {
                     Commit(consumer, partitions: null);
                     nextCommit = _time.GetTimestamp();
@@ -211,6 +228,7 @@ public sealed partial class KafkaMonitorService : BackgroundService
         }
 
         consumer.Close();
+        _state?.Dispose();
         LogStopped(_logger, _pipeline.Name, _pipeline.Consumed);
     }
 
@@ -270,26 +288,61 @@ public sealed partial class KafkaMonitorService : BackgroundService
             config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
         }
 
-        return new ConsumerBuilder<byte[]?, byte[]?>(config)
-            .SetErrorHandler((_, error) => OnError(error))
-            .SetPartitionsAssignedHandler((_, partitions) =>
+        var builder = new ConsumerBuilder<byte[]?, byte[]?>(config).SetErrorHandler((_, error) => OnError(error));
+        if (_state is null)
+        {
+            builder.SetPartitionsAssignedHandler((_, partitions) => OnAssigned(partitions));
+        }
+        else
+        {
+            builder.SetPartitionsAssignedHandler((_, partitions) =>
             {
-                lock (_gate)
-                {
-                    _owned.UnionWith(partitions.Select(p => p.Partition.Value));
-                }
+                OnAssigned(partitions);
+                var offsets = _state.Restore([.. partitions.Select(p => p.Partition.Value)]);
+                return partitions.Select(p => new TopicPartitionOffset(
+                    p,
+                    offsets[p.Partition.Value] is { } next ? new Offset(next) : Offset.Unset));
+            });
+        }
 
-                _assigned = true;
-                OnProgress();
-                LogAssigned(_logger, _pipeline.Name, string.Join(",", partitions.Select(p => p.Partition.Value)));
-            })
+        return builder
             .SetPartitionsRevokedHandler((c, partitions) => OnRevoked(c, partitions))
             .SetPartitionsLostHandler((_, partitions) =>
             {
                 LogLost(_logger, _pipeline.Name, string.Join(",", partitions.Select(p => p.Partition.Value)));
+                _state?.Release([.. partitions.Select(p => p.Partition.Value)]);
                 Forget(partitions.Select(p => p.Partition.Value));
             })
             .Build();
+    }
+
+    private void OnAssigned(List<TopicPartition> partitions)
+    {
+        lock (_gate)
+        {
+            _owned.UnionWith(partitions.Select(p => p.Partition.Value));
+        }
+
+        _assigned = true;
+        OnProgress();
+        LogAssigned(_logger, _pipeline.Name, string.Join(",", partitions.Select(p => p.Partition.Value)));
+    }
+
+    private bool TryStartState()
+    {
+        try
+        {
+            _state?.Start();
+            return true;
+        }
+        catch (Exception ex) when (ex is KafkaException or InvalidOperationException or IOException
+            or UnauthorizedAccessException)
+        {
+            LogStateUnavailable(_logger, ex, _pipeline.Name, _state!.StoreDescription);
+            Environment.ExitCode = 3;
+            _lifetime.StopApplication();
+            return false;
+        }
     }
 
     private void OnRevoked(IConsumer<byte[]?, byte[]?> consumer, List<TopicPartitionOffset> partitions)
@@ -305,6 +358,7 @@ public sealed partial class KafkaMonitorService : BackgroundService
         }
 
         Commit(consumer, revoked);
+        _state?.Release(revoked);
         Forget(revoked);
 
         // A cooperative rebalance revokes only the partitions that move; the rest stay owned.
@@ -341,10 +395,14 @@ public sealed partial class KafkaMonitorService : BackgroundService
         }
     }
 
+    // With saved state, the offsets committed are those whose state was just saved, so the group
+    // never points past a state that exists; without, they are the counted offsets.
     private void Commit(IConsumer<byte[]?, byte[]?> consumer, HashSet<int>? partitions)
     {
-        var offsets = _pipeline.CountedOffsets()
-            .Where(kv => partitions is null || partitions.Contains(kv.Key))
+        IEnumerable<KeyValuePair<int, long>> counted = _state is null
+            ? _pipeline.CountedOffsets().Where(kv => partitions is null || partitions.Contains(kv.Key))
+            : _state.Checkpoint(partitions) ?? new Dictionary<int, long>();
+        var offsets = counted
             .Select(kv => new TopicPartitionOffset(_pipeline.Topic, kv.Key, kv.Value))
             .ToList();
         if (offsets.Count == 0)
@@ -422,6 +480,10 @@ public sealed partial class KafkaMonitorService : BackgroundService
     [LoggerMessage(EventId = 1008, Level = LogLevel.Warning,
         Message = "Monitor {Monitor} could not commit offsets ({Reason}); it retries at the next interval")]
     private static partial void LogCommitFailed(ILogger logger, string monitor, string reason);
+
+    [LoggerMessage(EventId = 1010, Level = LogLevel.Critical,
+        Message = "Monitor {Monitor} cannot open its window state store, {Store}; the worker stops")]
+    private static partial void LogStateUnavailable(ILogger logger, Exception exception, string monitor, string store);
 
     [LoggerMessage(EventId = 1009, Level = LogLevel.Information,
         Message = "Monitor {Monitor} stopped after consuming {Consumed} messages; counted offsets were committed")]

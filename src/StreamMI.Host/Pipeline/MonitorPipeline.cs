@@ -27,6 +27,11 @@ namespace StreamMI.Host.Pipeline;
 /// assigned. The consume loop commits those counted offsets: an event is committed only after
 /// its counts are applied (at-least-once counting).
 /// </para>
+/// <para>
+/// With partitioned state (a state store is configured), each partition's events are counted
+/// into panes of their own, and the counting stage also runs the state operations of
+/// <c>MonitorPipeline.State.cs</c> between two events, in channel order.
+/// </para>
 /// </remarks>
 public sealed partial class MonitorPipeline
 {
@@ -35,11 +40,12 @@ public sealed partial class MonitorPipeline
     private readonly IDeadLetterSink? _deadLetters;
     private readonly IPipelineObserver _observer;
     private readonly Channel<InboundMessage>[] _lanes;
-    private readonly Channel<PipelineEvent> _counting;
+    private readonly Channel<CountingItem> _counting;
     private readonly ConcurrentQueue<PipelineEvent> _pool = new();
     private readonly ConcurrentDictionary<int, long> _countedNext = new();
     private readonly long[] _earlySkips = new long[SkipReasons.All.Count];
     private readonly Lock _schemaGate = new();
+    private readonly bool _partitioned;
     private readonly ReferenceSpec? _reference;
     private readonly TimeProvider _time;
     private readonly long _futureToleranceMs;
@@ -47,14 +53,19 @@ public sealed partial class MonitorPipeline
     private Task _completion = Task.CompletedTask;
     private long _consumed;
 
-    /// <summary>Creates a pipeline; <see cref="Start"/> runs it.</summary>
+    /// <summary>
+    /// Creates a pipeline; <see cref="Start"/> runs it. With <paramref name="partitionedState"/>
+    /// the window keeps each input partition's panes apart so they can be saved and restored, and
+    /// only partitions handed over by the state operations are counted.
+    /// </summary>
     public MonitorPipeline(
         MonitorOptions options,
         int channelCapacity,
         ILogger logger,
         IPipelineObserver? observer = null,
         IDeadLetterSink? deadLetters = null,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        bool partitionedState = false)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
@@ -70,6 +81,7 @@ public sealed partial class MonitorPipeline
         _logger = logger;
         _observer = observer ?? IPipelineObserver.None;
         _deadLetters = deadLetters;
+        _partitioned = partitionedState;
 
         var bounded = new BoundedChannelOptions(channelCapacity)
         {
@@ -78,10 +90,10 @@ public sealed partial class MonitorPipeline
             SingleReader = true,
         };
         _lanes = [.. Enumerable.Range(0, options.Decoders).Select(_ => Channel.CreateBounded<InboundMessage>(bounded))];
-        _counting = Channel.CreateBounded<PipelineEvent>(new BoundedChannelOptions(channelCapacity)
+        _counting = Channel.CreateBounded<CountingItem>(new BoundedChannelOptions(channelCapacity)
         {
             FullMode = BoundedChannelFullMode.Wait,
-            SingleWriter = options.Decoders == 1,
+            SingleWriter = options.Decoders == 1 && !partitionedState,
             SingleReader = true,
         });
 
@@ -203,7 +215,7 @@ public sealed partial class MonitorPipeline
             item.Message = message;
             Decode(message, item, decoder!, state.TimeField);
             RejectFarFuture(item.Record);
-            await _counting.Writer.WriteAsync(item).ConfigureAwait(false);
+            await _counting.Writer.WriteAsync(new CountingItem(item, null)).ConfigureAwait(false);
         }
     }
 
@@ -253,9 +265,22 @@ public sealed partial class MonitorPipeline
 
     private async Task RunCountingAsync()
     {
-        await foreach (var item in _counting.Reader.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var entry in _counting.Reader.ReadAllAsync().ConfigureAwait(false))
         {
+            if (entry.Control is { } control)
+            {
+                control();
+                continue;
+            }
+
+            var item = entry.Event!;
             var message = item.Message;
+            if (_partitioned && !IsCountable(message))
+            {
+                Return(item);
+                continue;
+            }
+
             try
             {
                 Count(item, message);
@@ -277,7 +302,7 @@ public sealed partial class MonitorPipeline
         var engine = _state!.Engine;
         var record = item.Record;
         var problem = record.Problem;
-        var outcome = engine.Apply(record);
+        var outcome = engine.Apply(record, _partitioned ? message.Partition : 0);
         switch (outcome)
         {
             case ApplyOutcome.Skipped:
@@ -369,6 +394,9 @@ public sealed partial class MonitorPipeline
     }
 
     private sealed record MonitorState(MonitorEngine Engine, IReadOnlyList<string> Paths, int TimeField);
+
+    /// <summary>What the counting stage reads: an event to count, or an action to run between events.</summary>
+    private readonly record struct CountingItem(PipelineEvent? Event, Action? Control);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information,
         Message = "Monitor {Monitor} discovered {Count} features from its first event: {Features}")]

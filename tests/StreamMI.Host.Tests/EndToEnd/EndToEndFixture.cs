@@ -93,6 +93,10 @@ public sealed class EndToEndFixture : IAsyncLifetime
                     "--StreamMI:Monitors:0:Edges:amount:0=15",
                     "--StreamMI:Monitors:0:Edges:amount:1=25",
                     "--StreamMI:Kafka:CommitInterval=00:00:01",
+
+                    // Saved window state, so that the state metrics and the dashboard's state
+                    // row have series, and drift runs on per-partition panes as in production.
+                    $"--StreamMI:State:Directory={Path.Combine(Directory, "state")}",
                     .. s_driftArguments,
                 ],
                 new Dictionary<string, string?>
