@@ -37,13 +37,24 @@ public sealed class KillRestartTests(ITestOutputHelper output)
             var produced = cluster.ProducePacedAsync(events, perSecond, producing.Token);
             for (var k = 0; k < kills; k++)
             {
-                await worker.WaitCountedAsync(1, TimeSpan.FromSeconds(30));
+                try
+                {
+                    await worker.WaitCountedAsync(1, TimeSpan.FromSeconds(15));
+                }
+                catch (TimeoutException)
+                {
+                    // A restarted worker whose saved state already reaches the end has nothing
+                    // left to count; killing it then is one more kill point, not a failure.
+                    output.WriteLine("the worker counted nothing before this kill");
+                }
+
                 await Task.Delay(Random.Shared.Next(100, 2500 / kills));
                 var snapshot = await worker.SnapshotAsync();
+                var counted = snapshot is { } s && s.TryGetProperty("counted", out var c) ? c.GetInt64() : 0;
                 worker.Kill();
                 output.WriteLine($"kill {k + 1} at {(DateTime.UtcNow - started).TotalSeconds:F2} s of the stream, "
                     + $"about {Math.Min(total, (DateTime.UtcNow - started).TotalSeconds * perSecond):F0} events produced; "
-                    + $"the worker had counted {snapshot?.GetProperty("counted")} by its last snapshot");
+                    + $"the worker had counted {counted} by its last snapshot");
                 outputs.Add(worker.Output);
                 worker.Dispose();
                 worker = WorkerProcess.Start(cluster, monitor, state, extra);
