@@ -35,7 +35,7 @@ public sealed class FeatureCapTests
         };
         await using var rig = new PipelineMetricsRig(monitor, maxFeaturesPerMonitor: 1);
         var random = new Random(11);
-        const long start = 1_800_000_000_000;
+        const long start = 1_700_000_000_000;
 
         for (var i = 0; i < 600; i++)
         {
