@@ -77,7 +77,9 @@ public sealed class CardinalityAttackTests(ITestOutputHelper output)
         GC.KeepAlive(pipeline);
 
         Assert.Equal(Events, snapshot.Counted);
-        Assert.InRange(retained, 0, bound);
+        // Only the upper bound is the claim: other test classes run in the same process, so a
+        // collection in between can make the measured growth negative.
+        Assert.True(retained <= bound, $"retained {retained} bytes, bound {bound}");
         Assert.True(features["id"].Capped);
         Assert.InRange(features["id"].Estimate.RowLevels, 2, 1 + LevelCap + 256);
         Assert.Contains("\"capped\":true", FeatureJson(features["id"]), StringComparison.Ordinal);
