@@ -77,24 +77,24 @@ public sealed class BrokerFaultHardeningTests
     {
         await using var harness = await WorkerHarness.StartAsync(partitions: 3, s_monitor, s_fastGroup);
         var generator = new SyntheticEvents(seed: 12);
-        var events = Enumerable.Range(0, 8000).Select(i => generator.Next(i)).ToList();
+        var events = Enumerable.Range(0, 6000).Select(i => generator.Next(i)).ToList();
 
-        harness.Produce(events[..4000]);
-        await harness.WaitForAsync(m => Counted(m) >= 4000, TimeSpan.FromSeconds(60));
+        harness.Produce(events[..3000]);
+        await harness.WaitForAsync(m => Counted(m) >= 3000, TimeSpan.FromSeconds(60));
 
         // Fetches fail with leader and timeout errors, metadata requests fail, and heartbeats
         // answer "rebalance in progress", which makes the consumer rejoin its group: a
         // rebalance onto the same member, with a revoke that commits what was counted.
         harness.Cluster.PushRequestErrors(
             Fetch,
-            [.. Enumerable.Repeat(ErrorCode.NotLeaderForPartition, 10), .. Enumerable.Repeat(ErrorCode.RequestTimedOut, 10)]);
+            [.. Enumerable.Repeat(ErrorCode.NotLeaderForPartition, 5), .. Enumerable.Repeat(ErrorCode.RequestTimedOut, 5)]);
         harness.Cluster.PushRequestErrors(Metadata, [.. Enumerable.Repeat(ErrorCode.LeaderNotAvailable, 5)]);
         harness.Cluster.PushRequestErrors(Heartbeat, ErrorCode.RebalanceInProgress, ErrorCode.RebalanceInProgress);
-        harness.Produce(events[4000..]);
-        var monitor = await harness.WaitForAsync(m => Counted(m) >= 8000, TimeSpan.FromSeconds(90));
+        harness.Produce(events[3000..]);
+        var monitor = await harness.WaitForAsync(m => Counted(m) >= 6000, TimeSpan.FromSeconds(90));
         var ready = await PollReadinessAsync(harness, HttpStatusCode.OK, TimeSpan.FromSeconds(30));
 
-        Assert.Equal(8000, Counted(monitor));
+        Assert.Equal(6000, Counted(monitor));
         Assert.True(ready, "/healthz/ready should answer 200 once the errors are spent");
     }
 
@@ -102,6 +102,7 @@ public sealed class BrokerFaultHardeningTests
     public async Task Worker_CommitsFailingThenRestarted_NextWorkerCountsOnlyTheNewEvents()
     {
         using var cluster = EmbeddedKafkaCluster.Start();
+        cluster.SetGroupInitialRebalanceDelay(TimeSpan.FromMilliseconds(200));
         var topic = "events-" + Guid.NewGuid().ToString("N")[..8];
         cluster.CreateTopic(topic, 2);
         var generator = new SyntheticEvents(seed: 13);

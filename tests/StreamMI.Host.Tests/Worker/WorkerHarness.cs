@@ -42,6 +42,9 @@ internal sealed class WorkerHarness : IAsyncDisposable
         Action<IServiceCollection>? configureServices = null)
     {
         var cluster = EmbeddedKafkaCluster.Start();
+
+        // One worker joins the group: no need for the mock's 3 s wait for more members.
+        cluster.SetGroupInitialRebalanceDelay(TimeSpan.FromMilliseconds(200));
         var topic = "events-" + Guid.NewGuid().ToString("N")[..8];
         cluster.CreateTopic(topic, partitions);
         try
