@@ -270,6 +270,9 @@ public sealed partial class KafkaMonitorService : BackgroundService
             config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
         }
 
+        // Known shortcoming: no log handler is set, so librdkafka writes its own log lines
+        // (and its debug output when Kafka:Client:debug is set) straight to stderr, outside
+        // the worker's logger and its levels. It redacts passwords and keys in them.
         return new ConsumerBuilder<byte[]?, byte[]?>(config)
             .SetErrorHandler((_, error) => OnError(error))
             .SetPartitionsAssignedHandler((_, partitions) =>

@@ -223,7 +223,9 @@ public sealed partial class MonitorPipeline
         {
             // A value decoded before the error may already have marked the record (text in a
             // numeric field); what is wrong with the message is the decode error, so that is
-            // the reason counted, as streammi scan counts it.
+            // the reason counted, as streammi scan counts it. Known shortcoming: categorical
+            // values decoded before the error already went through their encoders, so a
+            // skipped message can still take exact levels; the level cap bounds how many.
             record.Reset();
             record.Fail(RecordSink.ToSkipReason(error));
             return;
