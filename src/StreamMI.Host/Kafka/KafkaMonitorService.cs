@@ -61,8 +61,7 @@ public sealed partial class KafkaMonitorService : BackgroundService
     /// </summary>
     public bool IsReady =>
         _assigned && !_errorEpisode
-        && (_time.GetElapsedTime(Interlocked.Read(ref _lastProgressTicks)) < TimeSpan.FromSeconds(30)
-            || IsCaughtUp());
+        && (IsMoving() || IsCaughtUp());
 
     /// <summary>Consumer lag per partition (high watermark minus next offset), as last known.</summary>
     public IReadOnlyDictionary<int, long> Lag()
@@ -119,7 +118,8 @@ public sealed partial class KafkaMonitorService : BackgroundService
         {
             built = BuildConsumer();
         }
-        catch (Exception ex) when (ex is KafkaException or ArgumentException or InvalidOperationException)
+        catch (Exception ex)
+            when (ex is KafkaException or ArgumentException or InvalidOperationException)
         {
             // By design: a Kafka:Client setting librdkafka refuses stops the worker with an
             // error, instead of leaving a live process that never consumes.
@@ -229,6 +229,9 @@ public sealed partial class KafkaMonitorService : BackgroundService
             return null;
         }
     }
+
+    private bool IsMoving() =>
+        _time.GetElapsedTime(Interlocked.Read(ref _lastProgressTicks)) < TimeSpan.FromSeconds(30);
 
     private bool IsCaughtUp()
     {
@@ -431,6 +434,7 @@ public sealed partial class KafkaMonitorService : BackgroundService
     private static partial void LogStopped(ILogger logger, string monitor, long consumed);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Critical,
-        Message = "Monitor {Monitor} stopped consuming after an unexpected error; the worker stops")]
+        Message = "Monitor {Monitor} stopped consuming after an unexpected error; "
+            + "the worker stops")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception, string monitor);
 }

@@ -323,7 +323,8 @@ public sealed partial class MonitorPipeline
             }
 
             paths.RemoveAll(p => p == _options.EventTimeField);
-            var candidates = paths.Count(p => p != _options.Target && !_options.Exclude.Contains(p));
+            var candidates = paths.Count(
+                p => p != _options.Target && !_options.Exclude.Contains(p));
             if (candidates > MaxDiscoveredFeatures)
             {
                 var kept = 0;
@@ -389,8 +390,13 @@ public sealed partial class MonitorPipeline
     private static partial void LogSchemaDiscovered(ILogger logger, string monitor, int count, string features);
 
     [LoggerMessage(EventId = 2003, Level = LogLevel.Warning,
-        Message = "Monitor {Monitor}'s first event has {Fields} candidate features; only the first {Kept} are used. List the features in the configuration to choose them")]
-    private static partial void LogDiscoveryCapped(ILogger logger, string monitor, int fields, int kept);
+        Message = "Monitor {Monitor}'s first event has {Fields} candidate features; only the "
+            + "first {Kept} are used. List the features in the configuration to choose them")]
+    private static partial void LogDiscoveryCapped(
+        ILogger logger,
+        string monitor,
+        int fields,
+        int kept);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error,
         Message = "Monitor {Monitor} could not count the event at partition {Partition} offset {Offset}; it was dropped")]

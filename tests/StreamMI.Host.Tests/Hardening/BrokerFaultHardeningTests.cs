@@ -49,7 +49,10 @@ public sealed class BrokerFaultHardeningTests
     {
         // A short metadata refresh makes the client notice the deletion within a second; the
         // client then reports the missing topic by throwing from Consume.
-        var worker = new Dictionary<string, string?>(s_fastGroup) { ["Kafka:Client:topic.metadata.refresh.interval.ms"] = "1000" };
+        var worker = new Dictionary<string, string?>(s_fastGroup)
+        {
+            ["Kafka:Client:topic.metadata.refresh.interval.ms"] = "1000",
+        };
         await using var harness = await WorkerHarness.StartAsync(partitions: 2, s_monitor, worker);
         var generator = new SyntheticEvents(seed: 11);
 
@@ -111,11 +114,15 @@ public sealed class BrokerFaultHardeningTests
         {
             cluster.PushRequestErrors(
                 OffsetCommit,
-                [.. Enumerable.Repeat(ErrorCode.GroupCoordinatorNotAvailable, 4), .. Enumerable.Repeat(ErrorCode.RequestTimedOut, 4)]);
+                [
+                    .. Enumerable.Repeat(ErrorCode.GroupCoordinatorNotAvailable, 4),
+                    .. Enumerable.Repeat(ErrorCode.RequestTimedOut, 4),
+                ]);
             first.Produce(Enumerable.Range(0, 4000).Select(i => generator.Next(i)).ToList());
             var monitor = await first.WaitForAsync(m => Counted(m) >= 4000, TimeSpan.FromSeconds(60));
             firstCounted = Counted(monitor);
-            await WaitForCommittedAsync(cluster.BootstrapServers, topic, partitions: 2, expectedTotal: 4000, TimeSpan.FromSeconds(30));
+            await WaitForCommittedAsync(
+                cluster.BootstrapServers, topic, partitions: 2, expectedTotal: 4000, TimeSpan.FromSeconds(30));
         }
 
         // The first worker's shutdown committed what it counted, so the second starts after it.
@@ -193,7 +200,12 @@ public sealed class BrokerFaultHardeningTests
     }
 
     // Reads the group's committed offsets as a fresh client would on restart.
-    private static async Task WaitForCommittedAsync(string bootstrap, string topic, int partitions, long expectedTotal, TimeSpan timeout)
+    private static async Task WaitForCommittedAsync(
+        string bootstrap,
+        string topic,
+        int partitions,
+        long expectedTotal,
+        TimeSpan timeout)
     {
         var config = new ConsumerConfig { BootstrapServers = bootstrap, GroupId = "streammi-test", EnableAutoCommit = false };
         using var reader = new ConsumerBuilder<Ignore, Ignore>(config).Build();

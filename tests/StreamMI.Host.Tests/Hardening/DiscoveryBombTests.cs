@@ -35,11 +35,13 @@ public sealed class DiscoveryBombTests
         first.Append("\"label\":\"a\"}");
         pipeline.Start();
 
-        pipeline.Enqueue(new InboundMessage(0, 0, 1_700_000_000_000, Encoding.UTF8.GetBytes(first.ToString()), 0), CancellationToken.None);
+        var bomb = Encoding.UTF8.GetBytes(first.ToString());
+        pipeline.Enqueue(new InboundMessage(0, 0, 1_700_000_000_000, bomb, 0), CancellationToken.None);
         for (var i = 1; i <= 100; i++)
         {
             var json = $"{{\"f0\":{i % 3},\"f2\":{i % 2},\"label\":\"l{i % 2}\"}}";
-            pipeline.Enqueue(new InboundMessage(0, i, 1_700_000_000_000 + i, Encoding.UTF8.GetBytes(json), 0), CancellationToken.None);
+            var message = new InboundMessage(0, i, 1_700_000_000_000 + i, Encoding.UTF8.GetBytes(json), 0);
+            pipeline.Enqueue(message, CancellationToken.None);
         }
 
         await pipeline.CompleteAsync();
