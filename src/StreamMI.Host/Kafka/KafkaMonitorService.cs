@@ -265,9 +265,10 @@ public sealed partial class KafkaMonitorService : BackgroundService
         };
 
         // Cooperative rebalancing moves only the partitions that change owner, and their owner
-        // commits them before it lets go. With eager rebalancing every member stops and revokes
-        // everything while the group is joining, and a broker may refuse commits then (the
-        // librdkafka mock cluster does), so counted events would be counted again.
+        // commits them in its revoke callback, usually while the group is stable. With eager
+        // rebalancing every member stops and revokes everything while the group is joining,
+        // when a broker may refuse commits (the librdkafka mock cluster does), and what was
+        // counted since the last commit is counted again by the next owner.
         if (!_options.Kafka.Client.ContainsKey("partition.assignment.strategy"))
         {
             config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
