@@ -28,7 +28,12 @@ for project in StreamMI.Decoding.Tests StreamMI.Host.Tests; do
       --filter "Category=Fuzz" --logger "console;verbosity=detailed" >"$out/$project.log" 2>&1; then
     status=1
   fi
-  # The figures each test printed, and the verdict.
-  sed -n '/Standard Output Messages:/,/^$/p; /^\s*\(Passed\|Failed\) /p' "$out/$project.log"
+  # The figures each test printed, and the verdict; the end of the log when there are none
+  # (a build error, for one).
+  if grep -q 'Standard Output Messages:' "$out/$project.log"; then
+    sed -n '/Standard Output Messages:/,/^$/p; /^\s*\(Passed\|Failed\) /p' "$out/$project.log"
+  else
+    tail -n 20 "$out/$project.log"
+  fi
 done
 exit "$status"

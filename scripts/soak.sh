@@ -66,12 +66,17 @@ status() { awk -v key="$1:" '$1 == key {print $2}' "/proc/$2/status"; }
 
 echo "elapsed_s,rss_kb,hwm_kb,fds,threads,gc_heap_bytes,gc_committed_bytes,demo_rss_kb,consumed,counted,window_events,lag,rss_anon_kb,rss_file_kb" \
   >"$out/samples.csv"
-start=$(date +%s)
-end=$((start + minutes * 60))
-while [ "$(date +%s)" -lt "$end" ] && kill -0 "$worker_pid" 2>/dev/null; do
+# The wall clock of a virtual machine can jump (a snapshot restored), so the run is measured
+# in samples and the elapsed time read from the kernel's boot-time clock.
+uptime_s() { cut -d ' ' -f 1 /proc/uptime | cut -d . -f 1; }
+start=$(uptime_s)
+samples=$((minutes * 60 / interval))
+for ((i = 0; i < samples; i++)); do
   sleep "$interval"
-  [ -r "/proc/$worker_pid/status" ] || break
-  now=$(date +%s)
+  if ! kill -0 "$worker_pid" 2>/dev/null || [ ! -r "/proc/$worker_pid/status" ]; then
+    break
+  fi
+  now=$(uptime_s)
   fds=$(find "/proc/$worker_pid/fd" -mindepth 1 -maxdepth 1 2>/dev/null | wc -l)
   demo_rss=$( [ -r "/proc/$demo_pid/status" ] && status VmRSS "$demo_pid" || echo "")
   metrics=$(curl -sf --max-time 5 "http://127.0.0.1:$worker_port/metrics" || true)

@@ -56,7 +56,7 @@ public sealed partial class JsonEventDecoder
             }
 
             var error = WalkObject(
-                ref reader, prefix: null, leafPaths, limits.MaxDepth, out _);
+                ref reader, prefix: null, new LeafPathSet(leafPaths), limits.MaxDepth, out _);
             if (error != DecodeError.None)
             {
                 return error;
@@ -81,7 +81,7 @@ public sealed partial class JsonEventDecoder
     private static DecodeError WalkObject(
         ref Utf8JsonReader reader,
         string? prefix,
-        ICollection<string> leafPaths,
+        LeafPathSet leafPaths,
         int maxDepth,
         out bool hadAddressableMember)
     {
@@ -117,7 +117,7 @@ public sealed partial class JsonEventDecoder
 
                 if (!inner)
                 {
-                    AddOnce(leafPaths, path);
+                    leafPaths.AddOnce(path);
                 }
 
                 continue;
@@ -134,7 +134,7 @@ public sealed partial class JsonEventDecoder
 
             if (addressable)
             {
-                AddOnce(leafPaths, path);
+                leafPaths.AddOnce(path);
             }
         }
 
@@ -165,11 +165,18 @@ public sealed partial class JsonEventDecoder
         return DecodeError.MalformedJson;
     }
 
-    private static void AddOnce(ICollection<string> leafPaths, string path)
+    // The caller's collection with a set beside it: checking a List for each new path is
+    // quadratic, about 3e9 string comparisons for a sample with 80,000 fields.
+    private sealed class LeafPathSet(ICollection<string> target)
     {
-        if (!leafPaths.Contains(path))
+        private readonly HashSet<string> _seen = new(target, StringComparer.Ordinal);
+
+        public void AddOnce(string path)
         {
-            leafPaths.Add(path);
+            if (_seen.Add(path))
+            {
+                target.Add(path);
+            }
         }
     }
 

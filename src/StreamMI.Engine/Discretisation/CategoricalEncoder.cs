@@ -12,7 +12,8 @@ namespace StreamMI.Engine.Discretisation;
 /// Memory is bounded whatever the input: at most <see cref="ExactLevelCap"/> values are stored,
 /// none longer than <see cref="MaxExactValueBytes"/>, and a table over this encoder never has more
 /// than <see cref="Capacity"/> rows. A longer value always goes to a hashed bucket, so a producer
-/// that sends megabyte-long distinct values cannot make the stored values take gigabytes. Hashing a value
+/// that sends megabyte-long distinct values cannot make the stored values take gigabytes.
+/// Hashing a value
 /// into a bucket computes the exact MI of the bucketed variable, which is never more than the MI
 /// of the raw one; the information lost is that of the values told apart only by their bucket.
 /// </para>

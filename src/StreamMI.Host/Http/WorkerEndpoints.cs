@@ -30,7 +30,8 @@ public static class WorkerEndpoints
         return app.Use(async (context, next) =>
         {
             var request = context.Request;
-            var chunked = request.ContentLength is null && request.Headers.TransferEncoding.Count > 0;
+            var chunked = request.ContentLength is null
+                && request.Headers.TransferEncoding.Count > 0;
             if (chunked || request.ContentLength > MaxRequestBodyBytes)
             {
                 context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;

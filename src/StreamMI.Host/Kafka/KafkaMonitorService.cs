@@ -71,8 +71,7 @@ public sealed partial class KafkaMonitorService : BackgroundService
     /// </summary>
     public bool IsReady =>
         _assigned && !_errorEpisode
-        && (_time.GetElapsedTime(Interlocked.Read(ref _lastProgressTicks)) < TimeSpan.FromSeconds(30)
-            || IsCaughtUp());
+        && (IsMoving() || IsCaughtUp());
 
     /// <summary>Consumer lag per partition (high watermark minus next offset), as last known.</summary>
     public IReadOnlyDictionary<int, long> Lag()
@@ -135,7 +134,8 @@ public sealed partial class KafkaMonitorService : BackgroundService
         {
             built = BuildConsumer();
         }
-        catch (Exception ex) when (ex is KafkaException or ArgumentException or InvalidOperationException)
+        catch (Exception ex)
+            when (ex is KafkaException or ArgumentException or InvalidOperationException)
         {
             // By design: a Kafka:Client setting librdkafka refuses stops the worker with an
             // error, instead of leaving a live process that never consumes.
@@ -248,6 +248,9 @@ public sealed partial class KafkaMonitorService : BackgroundService
         }
     }
 
+    private bool IsMoving() =>
+        _time.GetElapsedTime(Interlocked.Read(ref _lastProgressTicks)) < TimeSpan.FromSeconds(30);
+
     private bool IsCaughtUp()
     {
         HashSet<int> owned;
@@ -280,14 +283,18 @@ public sealed partial class KafkaMonitorService : BackgroundService
         };
 
         // Cooperative rebalancing moves only the partitions that change owner, and their owner
-        // commits them before it lets go. With eager rebalancing every member stops and revokes
-        // everything while the group is joining, and a broker may refuse commits then (the
-        // librdkafka mock cluster does), so counted events would be counted again.
+        // commits them in its revoke callback, usually while the group is stable. With eager
+        // rebalancing every member stops and revokes everything while the group is joining,
+        // when a broker may refuse commits (the librdkafka mock cluster does), and what was
+        // counted since the last commit is counted again by the next owner.
         if (!_options.Kafka.Client.ContainsKey("partition.assignment.strategy"))
         {
             config.PartitionAssignmentStrategy = PartitionAssignmentStrategy.CooperativeSticky;
         }
 
+        // Known shortcoming: no log handler is set, so librdkafka writes its own log lines
+        // (and its debug output when Kafka:Client:debug is set) straight to stderr, outside
+        // the worker's logger and its levels. It redacts passwords and keys in them.
         var builder = new ConsumerBuilder<byte[]?, byte[]?>(config).SetErrorHandler((_, error) => OnError(error));
         if (_state is null)
         {
@@ -490,6 +497,7 @@ public sealed partial class KafkaMonitorService : BackgroundService
     private static partial void LogStopped(ILogger logger, string monitor, long consumed);
 
     [LoggerMessage(EventId = 1010, Level = LogLevel.Critical,
-        Message = "Monitor {Monitor} stopped consuming after an unexpected error; the worker stops")]
+        Message = "Monitor {Monitor} stopped consuming after an unexpected error; "
+            + "the worker stops")]
     private static partial void LogLoopFailed(ILogger logger, Exception exception, string monitor);
 }

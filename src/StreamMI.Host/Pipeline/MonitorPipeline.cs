@@ -35,6 +35,13 @@ namespace StreamMI.Host.Pipeline;
 /// </remarks>
 public sealed partial class MonitorPipeline
 {
+    /// <summary>
+    /// Features taken at most from the first event when none are configured. Each feature
+    /// costs a table per pane whatever its values, so a first event with a hundred thousand
+    /// fields (a megabyte of JSON) would otherwise take tens of gigabytes.
+    /// </summary>
+    public const int MaxDiscoveredFeatures = 256;
+
     private readonly MonitorOptions _options;
     private readonly ILogger _logger;
     private readonly IDeadLetterSink? _deadLetters;
@@ -233,7 +240,9 @@ public sealed partial class MonitorPipeline
         {
             // A value decoded before the error may already have marked the record (text in a
             // numeric field); what is wrong with the message is the decode error, so that is
-            // the reason counted, as streammi scan counts it.
+            // the reason counted, as streammi scan counts it. Known shortcoming: categorical
+            // values decoded before the error already went through their encoders, so a
+            // skipped message can still take exact levels; the level cap bounds how many.
             record.Reset();
             record.Fail(RecordSink.ToSkipReason(error));
             return;
@@ -344,6 +353,16 @@ public sealed partial class MonitorPipeline
             }
 
             paths.RemoveAll(p => p == _options.EventTimeField);
+            var candidates = paths.Count(
+                p => p != _options.Target && !_options.Exclude.Contains(p));
+            if (candidates > MaxDiscoveredFeatures)
+            {
+                var kept = 0;
+                paths = [.. paths.Where(p => p == _options.Target
+                    || (!_options.Exclude.Contains(p) && kept++ < MaxDiscoveredFeatures))];
+                LogDiscoveryCapped(_logger, Name, candidates, MaxDiscoveredFeatures);
+            }
+
             var kinds = new TokenKindSink(paths.Count);
             new JsonEventDecoder(paths, limits).Decode(message.Value, kinds);
             var state = CreateState(paths, field => kinds.KindOf(paths.IndexOf(field)));
@@ -401,6 +420,15 @@ public sealed partial class MonitorPipeline
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information,
         Message = "Monitor {Monitor} discovered {Count} features from its first event: {Features}")]
     private static partial void LogSchemaDiscovered(ILogger logger, string monitor, int count, string features);
+
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning,
+        Message = "Monitor {Monitor}'s first event has {Fields} candidate features; only the "
+            + "first {Kept} are used. List the features in the configuration to choose them")]
+    private static partial void LogDiscoveryCapped(
+        ILogger logger,
+        string monitor,
+        int fields,
+        int kept);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error,
         Message = "Monitor {Monitor} could not count the event at partition {Partition} offset {Offset}; it was dropped")]

@@ -145,7 +145,8 @@ internal sealed class HostilePayloads
 
         if (_random.Next(4) != 0)
         {
-            parts.Add("\"user\":{\"country\":" + Quote(_random.Next(2) == 0 ? "NL" : "DE") + ",\"age\":" + _random.Next(90) + "}");
+            var country = Quote(_random.Next(2) == 0 ? "NL" : "DE");
+            parts.Add("\"user\":{\"country\":" + country + ",\"age\":" + _random.Next(90) + "}");
         }
 
         if (_random.Next(25) != 0)

@@ -60,7 +60,9 @@ public sealed class JsonDecoderFuzzTests(ITestOutputHelper output)
 
             if (actual != expected || (payload.Expected is { } known && known != expected))
             {
-                failures.Add($"payload {i} ({payload.Kind}): decoder {actual}, oracle {expected}, generator {payload.Expected}: {Show(bytes)}");
+                failures.Add(
+                    $"payload {i} ({payload.Kind}): decoder {actual}, oracle {expected}, "
+                    + $"generator {payload.Expected}: {Show(bytes)}");
             }
             else if (allocated > ExceptionAllowance + (2L * bytes.Length))
             {
@@ -101,7 +103,8 @@ public sealed class JsonDecoderFuzzTests(ITestOutputHelper output)
     {
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{payloads:N0} payloads in {elapsed.TotalSeconds:F1} s (oracle included); decoder allocated {totalAllocated / 1024.0 / 1024.0:F1} MiB in all"));
+            $"{payloads:N0} payloads in {elapsed.TotalSeconds:F1} s (oracle included); "
+            + $"decoder allocated {totalAllocated / 1024.0 / 1024.0:F1} MiB in all"));
         foreach (var group in verdicts.GroupBy(v => v.Key.Kind).OrderBy(g => g.Key))
         {
             var parts = group.OrderBy(v => v.Key.Verdict).Select(v => $"{v.Key.Verdict.ToReasonName()} {v.Value}");
@@ -110,7 +113,9 @@ public sealed class JsonDecoderFuzzTests(ITestOutputHelper output)
 
         foreach (var (verdict, bytes) in mostAllocated.OrderBy(m => m.Key))
         {
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  most allocated by one {verdict.ToReasonName()} payload: {bytes} bytes"));
+            output.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"  most allocated by one {verdict.ToReasonName()} payload: {bytes} bytes"));
         }
     }
 
@@ -118,6 +123,8 @@ public sealed class JsonDecoderFuzzTests(ITestOutputHelper output)
     {
         var head = bytes.Length > 160 ? bytes[..160] : bytes;
         var text = Encoding.UTF8.GetString(head).Replace("\n", "\\n", StringComparison.Ordinal);
-        return $"[{bytes.Length} bytes] {text}{(bytes.Length > 160 ? "..." : string.Empty)} hex {Convert.ToHexString(head.Length > 48 ? head[..48] : head)}";
+        var more = bytes.Length > 160 ? "..." : string.Empty;
+        var hex = Convert.ToHexString(head.Length > 48 ? head[..48] : head);
+        return $"[{bytes.Length} bytes] {text}{more} hex {hex}";
     }
 }

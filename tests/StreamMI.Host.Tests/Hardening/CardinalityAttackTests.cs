@@ -56,10 +56,13 @@ public sealed class CardinalityAttackTests(ITestOutputHelper output)
 
             // The first LevelCap ids, the ones that would take the exact levels, are 64 KiB each.
             var id = i < LevelCap
-                ? string.Create(LongValueBytes, i, (span, n) => { span.Fill('z'); n.TryFormat(span, out _, provider: CultureInfo.InvariantCulture); })
+                ? i.ToString(CultureInfo.InvariantCulture).PadRight(LongValueBytes, 'z')
                 : "user-" + i.ToString(CultureInfo.InvariantCulture);
-            var json = string.Create(CultureInfo.InvariantCulture, $"{{\"id\":\"{id}\",\"colour\":\"c{colour}\",\"amount\":{amount:R},\"label\":\"l{label}\"}}");
-            pipeline.Enqueue(new InboundMessage(i % 4, i / 4, 1_700_000_000_000 + i, Encoding.UTF8.GetBytes(json), 0), CancellationToken.None);
+            var json = string.Create(
+                CultureInfo.InvariantCulture,
+                $"{{\"id\":\"{id}\",\"colour\":\"c{colour}\",\"amount\":{amount:R},\"label\":\"l{label}\"}}");
+            var message = new InboundMessage(i % 4, i / 4, 1_700_000_000_000 + i, Encoding.UTF8.GetBytes(json), 0);
+            pipeline.Enqueue(message, CancellationToken.None);
         }
 
         await pipeline.CompleteAsync();
@@ -73,7 +76,11 @@ public sealed class CardinalityAttackTests(ITestOutputHelper output)
         // 8 MiB for the pipeline's pooled events and channels. Without the length limit the
         // first thousand ids alone would keep about 190 MiB.
         var bound = tableBytes + (LevelCap * ((3L * CategoricalEncoder.DefaultMaxExactValueBytes) + 256)) + (8L << 20);
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Events:N0} events, {Events - LevelCap:N0}+ distinct ids: retained {retained / 1048576.0:F1} MiB (tables {tableBytes / 1048576.0:F1} MiB), bound {bound / 1048576.0:F1} MiB; id levels {features["id"].Estimate.RowLevels}"));
+        output.WriteLine(string.Create(
+            CultureInfo.InvariantCulture,
+            $"{Events:N0} events, {Events - LevelCap:N0}+ distinct ids: retained {retained / 1048576.0:F1} MiB "
+            + $"(tables {tableBytes / 1048576.0:F1} MiB), bound {bound / 1048576.0:F1} MiB; "
+            + $"id levels {features["id"].Estimate.RowLevels}"));
         GC.KeepAlive(pipeline);
 
         Assert.Equal(Events, snapshot.Counted);

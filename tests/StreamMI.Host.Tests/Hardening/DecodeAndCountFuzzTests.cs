@@ -85,7 +85,8 @@ public sealed class DecodeAndCountFuzzTests(ITestOutputHelper output)
     {
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"{payloads:N0} payloads in {elapsed.TotalSeconds:F1} s through two lanes and a recount: counted {snapshot.Counted:N0}, late {snapshot.Late}, buffered {snapshot.Buffered}"));
+            $"{payloads:N0} payloads in {elapsed.TotalSeconds:F1} s through two lanes and a recount: "
+            + $"counted {snapshot.Counted:N0}, late {snapshot.Late}, buffered {snapshot.Buffered}"));
         foreach (var (reason, count) in snapshot.Skipped.Where(s => s.Value > 0).OrderByDescending(s => s.Value))
         {
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {reason}: {count:N0}"));

@@ -44,7 +44,8 @@ public sealed class HostileEventTimeTests
     [Fact]
     public async Task Pipeline_KafkaTimestampFarAhead_IsSkippedButOneWithinAWindowIsCounted()
     {
-        var pipeline = new MonitorPipeline(Options(eventTimeField: null), channelCapacity: 64, NullLogger.Instance, time: new FakeTimeProvider(s_now));
+        var pipeline = new MonitorPipeline(
+            Options(eventTimeField: null), channelCapacity: 64, NullLogger.Instance, time: new FakeTimeProvider(s_now));
         var nowMs = s_now.ToUnixTimeMilliseconds();
         var value = "{\"colour\":\"c1\",\"label\":\"l1\"}"u8.ToArray();
         pipeline.Start();

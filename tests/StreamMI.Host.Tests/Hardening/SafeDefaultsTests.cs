@@ -41,7 +41,9 @@ public sealed class SafeDefaultsTests
             "--StreamMI:Kafka:Client:debug=conf,security",
         ]);
         await worker.WaitUntilServingAsync(TimeSpan.FromSeconds(60));
-        await WaitUntilAsync(() => worker.Output.Contains("Local_Authentication", StringComparison.Ordinal), TimeSpan.FromSeconds(30));
+        await WaitUntilAsync(
+            () => worker.Output.Contains("Local_Authentication", StringComparison.Ordinal),
+            TimeSpan.FromSeconds(30));
         var views = new List<string>();
         foreach (var path in s_paths)
         {
@@ -97,10 +99,14 @@ public sealed class SafeDefaultsTests
         }
 
         // Every route the worker maps is one of the read-only views, and each takes GET alone.
-        Assert.Equal(s_routes.Order(StringComparer.Ordinal), routes.Select(r => r.RoutePattern.RawText!).Order(StringComparer.Ordinal));
+        Assert.Equal(
+            s_routes.Order(StringComparer.Ordinal),
+            routes.Select(r => r.RoutePattern.RawText!).Order(StringComparer.Ordinal));
         Assert.All(routes, r => Assert.Equal(["GET"], r.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods));
         Assert.All(answers.Where(a => a.Method != "GET"), a => Assert.Equal(HttpStatusCode.MethodNotAllowed, a.Status));
-        Assert.All(answers.Where(a => a.Method == "GET" && a.Path != "/healthz/ready"), a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        Assert.All(
+            answers.Where(a => a.Method == "GET" && a.Path != "/healthz/ready"),
+            a => Assert.Equal(HttpStatusCode.OK, a.Status));
     }
 
     [Fact]
@@ -110,13 +116,20 @@ public sealed class SafeDefaultsTests
         await using var harness = await WorkerHarness.StartAsync(partitions: 1, monitor);
         var snapshot = new Uri("/api/v1/snapshot", UriKind.Relative);
 
-        using var longLine = await harness.Http.GetAsync(new Uri("/api/v1/snapshot?q=" + new string('x', 8192), UriKind.Relative));
+        var longUri = new Uri("/api/v1/snapshot?q=" + new string('x', 8192), UriKind.Relative);
+        using var longLine = await harness.Http.GetAsync(longUri);
         using var bigHeaders = new HttpRequestMessage(HttpMethod.Get, snapshot);
         bigHeaders.Headers.Add("X-Padding", new string('x', 32 * 1024));
         using var bigHeadersResponse = await harness.Http.SendAsync(bigHeaders);
-        using var bigBody = new HttpRequestMessage(HttpMethod.Get, snapshot) { Content = new ByteArrayContent(new byte[1 << 20]) };
+        using var bigBody = new HttpRequestMessage(HttpMethod.Get, snapshot)
+        {
+            Content = new ByteArrayContent(new byte[1 << 20]),
+        };
         using var bigBodyResponse = await harness.Http.SendAsync(bigBody);
-        using var streamed = new HttpRequestMessage(HttpMethod.Get, snapshot) { Content = new StreamContent(new MemoryStream(new byte[100])) };
+        using var streamed = new HttpRequestMessage(HttpMethod.Get, snapshot)
+        {
+            Content = new StreamContent(new MemoryStream(new byte[100])),
+        };
         streamed.Headers.TransferEncodingChunked = true;
         using var streamedResponse = await harness.Http.SendAsync(streamed);
         using var smallBody = new HttpRequestMessage(HttpMethod.Get, snapshot) { Content = new ByteArrayContent(new byte[100]) };

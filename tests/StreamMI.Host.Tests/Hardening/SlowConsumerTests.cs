@@ -78,7 +78,10 @@ public sealed class SlowConsumerTests
             ["Categorical:0"] = "*",
             ["WindowMode"] = "whole-stream",
         };
-        var worker = new Dictionary<string, string?> { ["ChannelCapacity"] = capacity.ToString(System.Globalization.CultureInfo.InvariantCulture) };
+        var worker = new Dictionary<string, string?>
+        {
+            ["ChannelCapacity"] = capacity.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
         await using var harness = await WorkerHarness.StartAsync(partitions: 1, monitor, worker, services =>
         {
             WorkerServices.UseObserver(services, gate);
@@ -97,7 +100,9 @@ public sealed class SlowConsumerTests
             clock.Advance(TimeSpan.FromMinutes(1));
             using var whileStalled = await harness.Http.GetAsync(new Uri("/healthz/ready", UriKind.Relative));
             gate.Open();
-            var done = await harness.WaitForAsync(m => BrokerFaultHardeningTests.Counted(m) >= events && LagTotal(m) == 0, TimeSpan.FromSeconds(60));
+            var done = await harness.WaitForAsync(
+                m => BrokerFaultHardeningTests.Counted(m) >= events && LagTotal(m) == 0,
+                TimeSpan.FromSeconds(60));
 
             // Caught up on a quiet topic: still ready long after the last event.
             clock.Advance(TimeSpan.FromMinutes(10));

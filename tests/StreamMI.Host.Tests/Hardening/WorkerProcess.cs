@@ -49,7 +49,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "streammi.dll"));
         start.ArgumentList.Add("run");
-        foreach (var arg in args.Concat(["--http-address", "127.0.0.1", "--http-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        var portText = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        foreach (var arg in args.Concat(["--http-address", "127.0.0.1", "--http-port", portText]))
         {
             start.ArgumentList.Add(arg);
         }

@@ -28,7 +28,12 @@ internal static class WorkerServices
             var monitor = options.Monitors.Single();
             var loggers = sp.GetRequiredService<ILoggerFactory>();
             var time = sp.GetRequiredService<TimeProvider>();
-            var pipeline = new MonitorPipeline(monitor, options.ChannelCapacity, loggers.CreateLogger<MonitorPipeline>(), observer, time: time);
+            var pipeline = new MonitorPipeline(
+                monitor,
+                options.ChannelCapacity,
+                loggers.CreateLogger<MonitorPipeline>(),
+                observer,
+                time: time);
             return new KafkaMonitorService(
                 pipeline,
                 monitor,
