@@ -488,7 +488,7 @@ public sealed partial class KafkaMonitorService : BackgroundService
         Message = "Monitor {Monitor} could not commit offsets ({Reason}); it retries at the next interval")]
     private static partial void LogCommitFailed(ILogger logger, string monitor, string reason);
 
-    [LoggerMessage(EventId = 1010, Level = LogLevel.Critical,
+    [LoggerMessage(EventId = 1011, Level = LogLevel.Critical,
         Message = "Monitor {Monitor} cannot open its window state store, {Store}; the worker stops")]
     private static partial void LogStateUnavailable(ILogger logger, Exception exception, string monitor, string store);
 

@@ -15,9 +15,10 @@ public sealed class PartitionedWindowTests
         Gen.Int[1, 5],
         Gen.Int[1, 30],
         Gen.Int[1, 4],
+        Gen.Int[0, 3],
         Gen.Select(Gen.Int[0, 99], Gen.Int[0, 60], Gen.Int[0, 5].Array[2], Gen.Int[0, 2], Gen.Int[0, 3],
             (kind, amount, levels, target, partition) => new Step(kind, amount, levels, target, partition)).Array[1, 120],
-        (panes, paneMs, partitions, steps) => new Scenario(panes, paneMs, partitions, steps));
+        (panes, paneMs, partitions, lag, steps) => new Scenario(panes, paneMs, partitions, lag, steps));
 
     [Fact]
     public void Apply_PartitionsWithSkewedClocks_TablesEqualRecountAfterEveryEvent()
@@ -26,13 +27,14 @@ public sealed class PartitionedWindowTests
         s_scenario.Sample(scenario =>
         {
             var tables = scenario.CreateTables();
-            var model = new PartitionedWindowModel(scenario.Panes, scenario.PaneMs);
+            var model = new PartitionedWindowModel(scenario.Panes, scenario.PaneMs, scenario.Lag);
 
             foreach (var (partition, levels, target, time) in scenario.Events())
             {
                 var expected = model.Apply(partition, levels, target, time);
                 Assert.Equal(expected, tables.Apply(partition, levels, target, time));
                 AssertMatches(model.InWindow(), tables);
+                AssertReferenceMatches(model.InReference(), tables);
                 Assert.Equal(model.Late, tables.LateEvents);
             }
 
@@ -99,13 +101,14 @@ public sealed class PartitionedWindowTests
                 other.ReplacePartition(partition, owner.ExportPartition(partition));
             }
 
-            var model = new PartitionedWindowModel(scenario.Panes, scenario.PaneMs);
+            var model = new PartitionedWindowModel(scenario.Panes, scenario.PaneMs, scenario.Lag);
             foreach (var (partition, levels, target, time) in events)
             {
                 model.Apply(partition, levels, target, time);
             }
 
             AssertMatches(model.InWindow(), single);
+            AssertReferenceMatches(model.InReference(), single);
             AssertBitIdentical(single, even);
             AssertBitIdentical(single, odd);
         }, iter: 100);
@@ -203,8 +206,32 @@ public sealed class PartitionedWindowTests
         }
     }
 
+    private static void AssertReferenceMatches(IEnumerable<(int[] Levels, int Target)> inReference, WindowedTables tables)
+    {
+        if (tables.Reference is not { } reference)
+        {
+            return;
+        }
+
+        var events = inReference.ToList();
+        Assert.Equal(events.Count, reference.Events);
+        for (var f = 0; f < reference.FeatureTarget.Count; f++)
+        {
+            TableAssert.Matches(CountModel.From(events.Select(e => (e.Levels[f], e.Target))), reference.FeatureTarget[f]);
+        }
+    }
+
     private static void AssertBitIdentical(WindowedTables expected, WindowedTables actual)
     {
+        if (expected.Reference is { } reference)
+        {
+            Assert.Equal(reference.Events, actual.Reference!.Events);
+            foreach (var (e, a) in reference.FeatureTarget.Zip(actual.Reference.FeatureTarget))
+            {
+                AssertBitIdentical(e, a);
+            }
+        }
+
         Assert.Equal(expected.Events, actual.Events);
         Assert.Equal(expected.StartMs, actual.StartMs);
         Assert.Equal(expected.EndMs, actual.EndMs);
@@ -236,11 +263,18 @@ public sealed class PartitionedWindowTests
     /// <summary>One generated event: how its partition's clock moves, levels and partition.</summary>
     internal sealed record Step(int Kind, int Amount, int[] Levels, int Target, int Partition);
 
-    /// <summary>A sliding window over some partitions, each with a clock of its own.</summary>
-    internal sealed record Scenario(int Panes, int PaneMs, int Partitions, Step[] Steps)
+    /// <summary>
+    /// A sliding window over some partitions, each with a clock of its own, with a lagged reference
+    /// <see cref="Lag"/> panes behind when that is not zero.
+    /// </summary>
+    internal sealed record Scenario(int Panes, int PaneMs, int Partitions, int Lag, Step[] Steps)
     {
         public WindowedTables CreateTables() => new(
-            WindowSpec.Sliding(TimeSpan.FromMilliseconds((long)Panes * PaneMs), Panes), [6, 6], 3, [(0, 1)]);
+            WindowSpec.Sliding(TimeSpan.FromMilliseconds((long)Panes * PaneMs), Panes),
+            [6, 6],
+            3,
+            [(0, 1)],
+            referenceLagPanes: Lag);
 
         // Partition p's clock runs p × window behind partition 0's at the start and moves on its
         // own, so some partitions lag behind the window while staying inside their own.

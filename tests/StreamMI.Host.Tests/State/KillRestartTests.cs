@@ -7,6 +7,7 @@ namespace StreamMI.Host.Tests.State;
 /// The worker as a process of its own, killed with SIGKILL at a random point mid-stream and
 /// started again: the window at the end must be exactly that of a run never interrupted.
 /// </summary>
+[Collection(WholeWorkers.Name)]
 public sealed class KillRestartTests(ITestOutputHelper output)
 {
     [Theory]

@@ -7,6 +7,7 @@ namespace StreamMI.Host.Tests.State;
 /// Three workers in one consumer group over a six-partition topic: each counts the partitions
 /// it owns and merges the others' saved state, so each shows the whole stream.
 /// </summary>
+[Collection(WholeWorkers.Name)]
 public sealed class ReplicaTests(ITestOutputHelper output)
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace StreamMI.Host.Tests.State;
 /// A saved state that is damaged or made under other settings: a clear log line, a metric, and a
 /// fresh start of that partition from the group's committed offset, never a crash.
 /// </summary>
+[Collection(WholeWorkers.Name)]
 public sealed partial class StateRejectionTests
 {
     [Fact]
