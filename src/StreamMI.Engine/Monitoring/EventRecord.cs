@@ -23,6 +23,7 @@ public sealed class EventRecord
         _fields = fields;
         LevelsBuffer = new int[fields.Length];
         Numbers = new double[fields.Length];
+        FeatureLevels = new int[fields.Length - 1];
         Reset();
     }
 
@@ -44,6 +45,9 @@ public sealed class EventRecord
     internal int[] LevelsBuffer { get; }
 
     internal double[] Numbers { get; }
+
+    // Scratch for the engine: the level of each feature once numbers are binned.
+    internal int[] FeatureLevels { get; }
 
     /// <summary>Level of each field, target last.</summary>
     public ReadOnlySpan<int> Levels => LevelsBuffer;

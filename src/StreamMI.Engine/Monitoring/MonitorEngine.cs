@@ -11,30 +11,44 @@ namespace StreamMI.Engine.Monitoring;
 /// with the same events give the same numbers.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Threads: <see cref="CreateRecord"/> and the setters of <see cref="EventRecord"/> may run on
-/// any number of decoding threads. <see cref="Apply"/>, <see cref="CountSkipped"/> and
-/// <see cref="CompleteWarmUp"/> belong to one counting thread at a time. <see cref="Snapshot"/>
-/// may run on any thread at any time and never blocks counting.
+/// any number of decoding threads, each with its own record. <see cref="Apply"/> and
+/// <see cref="CompleteWarmUp"/> belong to one counting thread at a time, unless the engine was
+/// created with <c>concurrentApply</c> over a whole-stream window: then any number of threads may
+/// apply their own records at once. <see cref="CountSkipped"/> and <see cref="Snapshot"/> may run
+/// on any thread at any time and never block counting.
+/// </para>
+/// <para>
+/// With concurrent appliers, which events learn the numeric bin edges depends on how the threads
+/// interleave. A caller that wants the edges of a single-threaded run applies the first events on
+/// one thread until <see cref="IsWarmingUp"/> turns false, and only then spreads the rest.
+/// </para>
 /// </remarks>
 public sealed class MonitorEngine
 {
     private readonly FieldEncoder[] _fields;
     private readonly int[] _numericFields;
-    private readonly int[] _featureLevels;
     private readonly long[] _skipped = new long[SkipReasons.All.Count];
+    private readonly Lock _warmUpGate = new();
+    private readonly bool _concurrentApply;
     private List<BufferedEvent>? _warmUp;
     private long _counted;
 
-    /// <summary>Creates a monitor; throws with a message naming the setting if the schema is invalid.</summary>
-    public MonitorEngine(MonitorSchema schema)
+    /// <summary>
+    /// Creates a monitor; throws with a message naming the setting if the schema is invalid.
+    /// <paramref name="concurrentApply"/> lets several threads call <see cref="Apply"/> at once,
+    /// and needs a whole-stream window.
+    /// </summary>
+    public MonitorEngine(MonitorSchema schema, bool concurrentApply = false)
     {
         ArgumentNullException.ThrowIfNull(schema);
         schema.Validate();
 
         Schema = schema;
+        _concurrentApply = concurrentApply;
         _fields = [.. schema.Features.Append(schema.Target).Select(f => new FieldEncoder(f, schema.HashSeed))];
         _numericFields = [.. Enumerable.Range(0, _fields.Length).Where(i => _fields[i].Binner is { IsFrozen: false })];
-        _featureLevels = new int[schema.Features.Count];
         if (_numericFields.Length > 0)
         {
             _warmUp = new List<BufferedEvent>(Math.Min(schema.WarmUpEvents, 65_536));
@@ -44,7 +58,8 @@ public sealed class MonitorEngine
             schema.Window,
             [.. _fields[..^1].Select(f => f.Capacity)],
             _fields[^1].Capacity,
-            schema.Pairs);
+            schema.Pairs,
+            concurrentWriters: concurrentApply);
     }
 
     /// <summary>The schema this monitor counts by.</summary>
@@ -95,19 +110,12 @@ public sealed class MonitorEngine
             return ApplyOutcome.Skipped;
         }
 
-        var warmUp = _warmUp;
-        if (warmUp is not null)
+        if (Volatile.Read(ref _warmUp) is not null && TryBuffer(record))
         {
-            warmUp.Add(new BufferedEvent(record));
-            if (warmUp.Count >= Schema.WarmUpEvents)
-            {
-                CompleteWarmUp();
-            }
-
             return ApplyOutcome.Buffered;
         }
 
-        return Count(record.LevelsBuffer, record.Numbers, record.EventTimeMs);
+        return Count(record.LevelsBuffer, record.Numbers, record.EventTimeMs, record.FeatureLevels);
     }
 
     /// <summary>Counts an event that the decoder could not read, by reason.</summary>
@@ -119,27 +127,33 @@ public sealed class MonitorEngine
     /// </summary>
     public void CompleteWarmUp()
     {
-        var warmUp = _warmUp;
-        if (warmUp is null)
+        lock (_warmUpGate)
         {
-            return;
-        }
-
-        var sample = new double[warmUp.Count];
-        foreach (var field in _numericFields)
-        {
-            for (var i = 0; i < warmUp.Count; i++)
+            var warmUp = _warmUp;
+            if (warmUp is null)
             {
-                sample[i] = warmUp[i].Numbers[field];
+                return;
             }
 
-            _fields[field].Binner!.Freeze(sample);
-        }
+            var sample = new double[warmUp.Count];
+            foreach (var field in _numericFields)
+            {
+                for (var i = 0; i < warmUp.Count; i++)
+                {
+                    sample[i] = warmUp[i].Numbers[field];
+                }
 
-        Volatile.Write(ref _warmUp, null);
-        foreach (var held in warmUp)
-        {
-            Count(held.Levels, held.Numbers, held.EventTimeMs);
+                _fields[field].Binner!.Freeze(sample);
+            }
+
+            // The edges are written before this store, so a thread that reads no warm-up here
+            // bins with the frozen edges.
+            Volatile.Write(ref _warmUp, null);
+            var scratch = new int[Schema.Features.Count];
+            foreach (var held in warmUp)
+            {
+                Count(held.Levels, held.Numbers, held.EventTimeMs, scratch);
+            }
         }
     }
 
@@ -191,9 +205,33 @@ public sealed class MonitorEngine
     /// <summary>The name of a level of a field, for reports.</summary>
     public string LevelName(int field, int level) => _fields[field].LevelName(level);
 
-    private ApplyOutcome Count(int[] levels, double[] numbers, long eventTimeMs)
+    // Holds the event while the bin edges are still being learned; false when the warm-up ended
+    // since the caller looked, and the event is to be counted now. The lock is taken only during
+    // the warm-up, which is short, so it costs the steady state nothing.
+    private bool TryBuffer(EventRecord record)
     {
-        var features = _featureLevels;
+        lock (_warmUpGate)
+        {
+            var warmUp = _warmUp;
+            if (warmUp is null)
+            {
+                return false;
+            }
+
+            warmUp.Add(new BufferedEvent(record));
+            if (warmUp.Count >= Schema.WarmUpEvents)
+            {
+                CompleteWarmUp();
+            }
+
+            return true;
+        }
+    }
+
+    // The levels of the features go into the caller's scratch array: a record's own when
+    // applying, so that concurrent appliers never share one.
+    private ApplyOutcome Count(int[] levels, double[] numbers, long eventTimeMs, int[] features)
+    {
         for (var f = 0; f < features.Length; f++)
         {
             features[f] = LevelOf(f, levels, numbers);
@@ -211,7 +249,14 @@ public sealed class MonitorEngine
             return ApplyOutcome.Late;
         }
 
-        Interlocked.Increment(ref _counted);
+        if (_concurrentApply)
+        {
+            Interlocked.Increment(ref _counted);
+        }
+        else
+        {
+            Volatile.Write(ref _counted, _counted + 1);
+        }
         return ApplyOutcome.Counted;
     }
 

@@ -16,14 +16,23 @@ namespace StreamMI.Engine.Windows;
 /// bit-identical to tables built from the second stretch alone.
 /// </para>
 /// <para>
-/// Threads: <see cref="Apply"/> belongs to one thread at a time (a monitor's counting stage).
-/// The tables it writes are lock-free, so any thread may read them at any moment; a reader
-/// during a pane expiry sees part of the old pane already subtracted.
+/// Threads: by default <see cref="Apply"/> belongs to one thread at a time (a monitor's counting
+/// stage), and the tables are built for a single writer, whose counter updates cost a fraction
+/// of interlocked ones. A whole-stream window, which never rotates panes, may instead be built
+/// with <c>concurrentWriters</c>: then any number of threads may call <see cref="Apply"/> at
+/// once and every counter changes with an interlocked operation. Either way the tables are
+/// lock-free, so any thread may read them at any moment; a reader during a pane expiry sees
+/// part of the old pane already subtracted.
+/// </para>
+/// <para>
+/// A whole-stream window keeps no pane counts: nothing ever expires, so they would never be
+/// read.
 /// </para>
 /// <para>
 /// Feature–feature tables fold each feature's levels to at most 2 × <c>pairLevelCap</c> rows by
 /// taking levels above the cap modulo the cap. Their MI is then that of the folded variables,
-/// a lower bound on the true redundancy for features with more levels than the cap.
+/// a lower bound on the true redundancy for features with more levels than the cap. The folded
+/// margin of a feature is kept once and shared by every pair table the feature is in.
 /// </para>
 /// </remarks>
 public sealed class WindowedTables
@@ -33,21 +42,35 @@ public sealed class WindowedTables
     private readonly ContingencyTable[] _featureTarget;
     private readonly ContingencyTable[] _pairTables;
     private readonly (int A, int B)[] _pairs;
+
+    // The features that are in at least one pair, each with its folded margin.
+    private readonly int[] _pairedFeatures;
+    private readonly Marginal[] _pairMargins;
+
+    // Which pair's expiry also subtracts each folded margin: the first pair a feature is in.
+    private readonly Marginal?[] _expireRowMargin;
+    private readonly Marginal?[] _expireColumnMargin;
     private readonly int _pairLevelCap;
     private readonly long _paneMs;
+    private readonly bool _wholeStream;
+    private readonly bool _concurrent;
     private long _newestPane = long.MinValue;
     private long _firstPane = long.MinValue;
     private long _late;
     private long _minTime = long.MaxValue;
     private long _maxTime = long.MinValue;
 
-    /// <summary>Creates empty tables.</summary>
+    /// <summary>
+    /// Creates empty tables. <paramref name="concurrentWriters"/> lets several threads call
+    /// <see cref="Apply"/> at once; only a whole-stream window allows it.
+    /// </summary>
     public WindowedTables(
         WindowSpec window,
         IReadOnlyList<int> featureCapacities,
         int targetCapacity,
         IReadOnlyList<(int A, int B)>? pairs = null,
-        int pairLevelCap = 64)
+        int pairLevelCap = 64,
+        bool concurrentWriters = false)
     {
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(featureCapacities);
@@ -57,27 +80,53 @@ public sealed class WindowedTables
         }
 
         window.Validate();
+        if (concurrentWriters && window.Mode != WindowMode.WholeStream)
+        {
+            throw new ArgumentException(
+                "Only a whole-stream window takes concurrent writers: pane rotation has one writer.",
+                nameof(concurrentWriters));
+        }
+
         Window = window;
         _paneMs = window.PaneMilliseconds;
+        _wholeStream = window.Mode == WindowMode.WholeStream;
+        _concurrent = concurrentWriters;
         _pairs = pairs is null ? [] : [.. pairs];
         _pairLevelCap = pairLevelCap;
 
-        Target = new Marginal(targetCapacity);
+        Target = new Marginal(targetCapacity, concurrentWriters);
         _features = new Marginal[featureCapacities.Count];
         _featureTarget = new ContingencyTable[featureCapacities.Count];
         for (var f = 0; f < _features.Length; f++)
         {
-            _features[f] = new Marginal(featureCapacities[f]);
-            _featureTarget[f] = new ContingencyTable(_features[f], Target);
+            _features[f] = new Marginal(featureCapacities[f], concurrentWriters);
+            _featureTarget[f] = new ContingencyTable(_features[f], Target, concurrentWriters);
         }
 
+        var pairMargins = new Marginal?[_features.Length];
         _pairTables = new ContingencyTable[_pairs.Length];
+        _expireRowMargin = new Marginal?[_pairs.Length];
+        _expireColumnMargin = new Marginal?[_pairs.Length];
         for (var p = 0; p < _pairs.Length; p++)
         {
-            _pairTables[p] = ContingencyTable.CreateWithOwnMargins(
-                PairCapacity(featureCapacities[_pairs[p].A]),
-                PairCapacity(featureCapacities[_pairs[p].B]));
+            var (a, b) = _pairs[p];
+            if (pairMargins[a] is null)
+            {
+                pairMargins[a] = new Marginal(PairCapacity(featureCapacities[a]), concurrentWriters);
+                _expireRowMargin[p] = pairMargins[a];
+            }
+
+            if (pairMargins[b] is null)
+            {
+                pairMargins[b] = new Marginal(PairCapacity(featureCapacities[b]), concurrentWriters);
+                _expireColumnMargin[p] = pairMargins[b];
+            }
+
+            _pairTables[p] = new ContingencyTable(pairMargins[a]!, pairMargins[b]!, concurrentWriters);
         }
+
+        _pairedFeatures = [.. Enumerable.Range(0, _features.Length).Where(f => pairMargins[f] is not null)];
+        _pairMargins = [.. _pairedFeatures.Select(f => pairMargins[f]!)];
 
         _panes = new Pane[window.PaneCount];
         for (var i = 0; i < _panes.Length; i++)
@@ -155,8 +204,8 @@ public sealed class WindowedTables
     {
         Debug.Assert(featureLevels.Length == _featureTarget.Length);
 
-        var paneId = Window.Mode == WindowMode.WholeStream ? 0 : FloorDiv(eventTimeMs, _paneMs);
-        if (paneId > _newestPane)
+        var paneId = _wholeStream ? 0 : FloorDiv(eventTimeMs, _paneMs);
+        if (paneId > Volatile.Read(ref _newestPane))
         {
             Advance(paneId);
         }
@@ -167,24 +216,47 @@ public sealed class WindowedTables
         }
 
         TrackTime(eventTimeMs);
-        var pane = _panes[Slot(paneId)];
-        Debug.Assert(pane.Id == paneId, "the slot of a pane inside the window holds that pane");
-
-        Target.Increment(targetLevel);
-        for (var f = 0; f < featureLevels.Length; f++)
+        var features = _features;
+        var tables = _featureTarget;
+        if (_concurrent)
         {
-            var level = featureLevels[f];
-            _features[f].Increment(level);
-            _featureTarget[f].Increment(level, targetLevel);
-            Interlocked.Increment(ref pane.FeatureTarget[f].GetOrAdd(level, targetLevel));
+            Target.Increment(targetLevel);
+            for (var f = 0; f < tables.Length; f++)
+            {
+                var level = featureLevels[f];
+                features[f].Increment(level);
+                tables[f].Increment(level, targetLevel);
+            }
+        }
+        else
+        {
+            Target.IncrementAlone(targetLevel);
+            for (var f = 0; f < tables.Length; f++)
+            {
+                var level = featureLevels[f];
+                features[f].IncrementAlone(level);
+                tables[f].IncrementAlone(level, targetLevel);
+            }
         }
 
-        for (var p = 0; p < _pairs.Length; p++)
+        if (_pairs.Length > 0)
         {
-            var a = FoldForPair(featureLevels[_pairs[p].A]);
-            var b = FoldForPair(featureLevels[_pairs[p].B]);
-            _pairTables[p].Increment(a, b);
-            Interlocked.Increment(ref pane.Pairs[p].GetOrAdd(a, b));
+            for (var i = 0; i < _pairedFeatures.Length; i++)
+            {
+                _pairMargins[i].Increment(FoldForPair(featureLevels[_pairedFeatures[i]]));
+            }
+
+            for (var p = 0; p < _pairs.Length; p++)
+            {
+                var a = FoldForPair(featureLevels[_pairs[p].A]);
+                var b = FoldForPair(featureLevels[_pairs[p].B]);
+                _pairTables[p].Increment(a, b);
+            }
+        }
+
+        if (!_wholeStream)
+        {
+            CountInPane(paneId, featureLevels, targetLevel);
         }
 
         return true;
@@ -212,6 +284,8 @@ public sealed class WindowedTables
         return bytes;
     }
 
+    // With concurrent writers (whole stream only) the first events of two threads may both get
+    // here; each writes the same values, pane 0 and no expiry, so the race is harmless.
     private void Advance(long paneId)
     {
         if (_firstPane == long.MinValue)
@@ -239,6 +313,27 @@ public sealed class WindowedTables
         Volatile.Write(ref _newestPane, paneId);
     }
 
+    // Only the single writer of a rotating window gets here, and only it reads pane counts (when
+    // the pane expires), so plain increments suffice.
+    private void CountInPane(long paneId, ReadOnlySpan<int> featureLevels, int targetLevel)
+    {
+        var pane = _panes[Slot(paneId)];
+        Debug.Assert(pane.Id == paneId, "the slot of a pane inside the window holds that pane");
+
+        var cells = pane.FeatureTarget;
+        for (var f = 0; f < cells.Length; f++)
+        {
+            cells[f].GetOrAdd(featureLevels[f], targetLevel)++;
+        }
+
+        for (var p = 0; p < _pairs.Length; p++)
+        {
+            var a = FoldForPair(featureLevels[_pairs[p].A]);
+            var b = FoldForPair(featureLevels[_pairs[p].B]);
+            pane.Pairs[p].GetOrAdd(a, b)++;
+        }
+    }
+
     private void Expire(Pane pane)
     {
         for (var f = 0; f < _featureTarget.Length; f++)
@@ -250,7 +345,7 @@ public sealed class WindowedTables
 
         for (var p = 0; p < _pairTables.Length; p++)
         {
-            var expiry = new FeatureExpiry(_pairTables[p], null, null);
+            var expiry = new FeatureExpiry(_pairTables[p], _expireRowMargin[p], _expireColumnMargin[p]);
             pane.Pairs[p].ForEachNonZero(ref expiry);
             pane.Pairs[p].Clear();
         }
@@ -258,14 +353,38 @@ public sealed class WindowedTables
 
     private void TrackTime(long eventTimeMs)
     {
-        if (eventTimeMs < _minTime)
+        if (eventTimeMs < Volatile.Read(ref _minTime))
         {
-            Volatile.Write(ref _minTime, eventTimeMs);
+            Store(ref _minTime, eventTimeMs, lower: true);
         }
 
-        if (eventTimeMs > _maxTime)
+        if (eventTimeMs > Volatile.Read(ref _maxTime))
         {
-            Volatile.Write(ref _maxTime, eventTimeMs);
+            Store(ref _maxTime, eventTimeMs, lower: false);
+        }
+    }
+
+    // Moves a time bound to a value beyond it. With concurrent writers, thread A may read the
+    // bound, thread B store a value further out, and A's plain store would undo B's: a
+    // compare-and-swap loop keeps the furthest value whatever the interleaving.
+    private void Store(ref long bound, long value, bool lower)
+    {
+        if (!_concurrent)
+        {
+            Volatile.Write(ref bound, value);
+            return;
+        }
+
+        var current = Volatile.Read(ref bound);
+        while (lower ? value < current : value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref bound, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
         }
     }
 
