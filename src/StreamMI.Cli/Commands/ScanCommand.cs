@@ -12,9 +12,10 @@ internal static class ScanCommand
     public const string Usage = """
         streammi scan PATH|- --target COLUMN [--format csv|jsonl] [--categorical COLS|'*']
                       [--numeric COLS] [--boolean COLS] [--bins N] [--exclude COLS] [--json]
+                      [--threads N]
         """;
 
-    private static readonly HashSet<string> s_values = ["target", "format", "categorical", "numeric", "boolean", "bins", "exclude", "level-cap"];
+    private static readonly HashSet<string> s_values = ["target", "format", "categorical", "numeric", "boolean", "bins", "exclude", "level-cap", "threads"];
     private static readonly HashSet<string> s_flags = ["json"];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -50,6 +51,7 @@ internal static class ScanCommand
         var interactive = !Console.IsErrorRedirected;
         var scanner = new FileScanner(selection)
         {
+            Threads = reader.Int("threads", 1, 1, 256),
             Progress = interactive ? rows => stderr.Write($"\r{rows:N0} rows read…") : null,
         };
 

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 
 namespace StreamMI.Engine.Discretisation;
@@ -28,8 +27,7 @@ namespace StreamMI.Engine.Discretisation;
 /// </remarks>
 public sealed class CategoricalEncoder
 {
-    private readonly ConcurrentDictionary<byte[], int> _levels;
-    private readonly ConcurrentDictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly ByteStringTable _levels = new();
     private readonly string?[] _names;
     private readonly Lock _gate = new();
     private readonly ulong _seed;
@@ -46,8 +44,6 @@ public sealed class CategoricalEncoder
         ExactLevelCap = exactLevelCap;
         TailBuckets = tailBuckets;
         _seed = hashSeed;
-        _levels = new ConcurrentDictionary<byte[], int>(ByteArrayComparer.Instance);
-        _lookup = _levels.GetAlternateLookup<ReadOnlySpan<byte>>();
         _names = new string?[1 + exactLevelCap];
         _names[Levels.Missing] = Levels.MissingName;
     }
@@ -79,7 +75,7 @@ public sealed class CategoricalEncoder
         // cap reached and sets the flag, and A would then send v to a bucket although v has an
         // exact level.
         var full = _full;
-        if (_lookup.TryGetValue(utf8, out var level))
+        if (_levels.TryGetValue(utf8, out var level))
         {
             return level;
         }
@@ -115,7 +111,7 @@ public sealed class CategoricalEncoder
     {
         lock (_gate)
         {
-            if (_lookup.TryGetValue(utf8, out var level))
+            if (_levels.TryGetValue(utf8, out var level))
             {
                 return level;
             }
@@ -128,7 +124,7 @@ public sealed class CategoricalEncoder
 
             level = _exactLevels + 1;
             Volatile.Write(ref _names[level], Encoding.UTF8.GetString(utf8));
-            _lookup.TryAdd(utf8, level);
+            _levels.Add(utf8, level);
             Volatile.Write(ref _exactLevels, level);
             return level;
         }

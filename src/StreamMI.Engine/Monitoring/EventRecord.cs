@@ -82,7 +82,7 @@ public sealed class EventRecord
             return;
         }
 
-        switch (encoder.Spec.Kind)
+        switch (encoder.Kind)
         {
             case FeatureKind.Categorical:
                 LevelsBuffer[field] = encoder.Categorical!.Encode(utf8);
@@ -116,7 +116,7 @@ public sealed class EventRecord
     public void SetNumber(int field, double value, ReadOnlySpan<byte> rawToken)
     {
         var encoder = _fields[field];
-        switch (encoder.Spec.Kind)
+        switch (encoder.Kind)
         {
             case FeatureKind.Categorical:
                 // A categorical number is a label: its text is the level, so 1 and 1.0 differ.
@@ -143,7 +143,7 @@ public sealed class EventRecord
     public void SetBoolean(int field, bool value)
     {
         var encoder = _fields[field];
-        switch (encoder.Spec.Kind)
+        switch (encoder.Kind)
         {
             case FeatureKind.Categorical:
                 LevelsBuffer[field] = encoder.Categorical!.Encode(BooleanLevels.Text(value));

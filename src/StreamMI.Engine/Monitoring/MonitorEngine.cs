@@ -29,6 +29,7 @@ public sealed class MonitorEngine
 {
     private readonly FieldEncoder[] _fields;
     private readonly int[] _numericFields;
+    private readonly NumericBinner?[] _binners;
     private readonly long[] _skipped = new long[SkipReasons.All.Count];
     private readonly Lock _warmUpGate = new();
     private readonly bool _concurrentApply;
@@ -48,6 +49,7 @@ public sealed class MonitorEngine
         Schema = schema;
         _concurrentApply = concurrentApply;
         _fields = [.. schema.Features.Append(schema.Target).Select(f => new FieldEncoder(f, schema.HashSeed))];
+        _binners = [.. _fields.Select(f => f.Binner)];
         _numericFields = [.. Enumerable.Range(0, _fields.Length).Where(i => _fields[i].Binner is { IsFrozen: false })];
         if (_numericFields.Length > 0)
         {
@@ -261,7 +263,7 @@ public sealed class MonitorEngine
     }
 
     private int LevelOf(int field, int[] levels, double[] numbers) =>
-        _fields[field].Binner is { } binner ? binner.Encode(numbers[field]) : levels[field];
+        _binners[field] is { } binner ? binner.Encode(numbers[field]) : levels[field];
 
     private readonly struct BufferedEvent(EventRecord record)
     {
