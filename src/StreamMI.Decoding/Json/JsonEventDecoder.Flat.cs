@@ -64,6 +64,12 @@ public sealed partial class JsonEventDecoder
 
     private int[]? _flatLengths;
 
+    // For a number of at most 15 digits and no exponent, its digits as an integer and how many
+    // of them follow the point; −1 for any other number, which is parsed from its token.
+    private ulong[]? _flatMantissas;
+
+    private int[]? _flatScales;
+
     // Events of one stream list their properties in the same order. Position k remembers the
     // name last seen there and what it matched, so the next event's k-th name costs one
     // comparison instead of a hash lookup.
@@ -103,7 +109,11 @@ public sealed partial class JsonEventDecoder
                     sink.OnText(field, value);
                     break;
                 case KindNumber:
-                    sink.OnNumber(field, ParseNumber(value), value);
+                    int scale = _flatScales![i];
+                    double number = scale >= 0
+                        ? Compose(_flatMantissas![i], scale, negative: value[0] == (byte)'-')
+                        : ParseNumber(value);
+                    sink.OnNumber(field, number, value);
                     break;
                 case KindTrue:
                     sink.OnBoolean(field, true);
@@ -187,6 +197,8 @@ public sealed partial class JsonEventDecoder
 
             int start = i;
             byte kind;
+            ulong mantissa = 0;
+            int numberScale = -1;
             switch (json[i])
             {
                 case (byte)'"':
@@ -214,7 +226,7 @@ public sealed partial class JsonEventDecoder
                     break;
                 default:
                     kind = KindNumber;
-                    i = ScanNumber(json, i);
+                    i = ScanNumber(json, i, out mantissa, out numberScale);
                     break;
             }
 
@@ -231,6 +243,8 @@ public sealed partial class JsonEventDecoder
                 _flatKinds![found] = kind;
                 _flatStarts![found] = start;
                 _flatLengths![found] = length;
+                _flatMantissas![found] = mantissa;
+                _flatScales![found] = numberScale;
                 found++;
             }
 
@@ -268,6 +282,8 @@ public sealed partial class JsonEventDecoder
         _flatKinds = new byte[fields];
         _flatStarts = new int[fields];
         _flatLengths = new int[fields];
+        _flatMantissas = new ulong[fields];
+        _flatScales = new int[fields];
         _predictedNames = new byte[]?[PredictedPositions];
         _predictedLengths = new int[PredictedPositions];
         _predictedNodes = new JsonPathNode?[PredictedPositions];
@@ -319,6 +335,8 @@ public sealed partial class JsonEventDecoder
     // escape or a control character, which this path leaves to the general one.
     private static int ScanString(ReadOnlySpan<byte> json, int i)
     {
+        // A plain loop: event strings are short, and on them a vectorised search (tried) costs
+        // more than it saves.
         while (i < json.Length)
         {
             byte b = json[i];
@@ -343,8 +361,12 @@ public sealed partial class JsonEventDecoder
 
     // JSON's number grammar: -? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?. Returns the
     // index after the number, or −1. What follows is checked by the caller, so "01" fails there.
-    private static int ScanNumber(ReadOnlySpan<byte> json, int i)
+    // The digits are gathered on the way, so a short decimal needs no second pass to parse.
+    private static int ScanNumber(ReadOnlySpan<byte> json, int i, out ulong mantissa, out int scale)
     {
+        mantissa = 0;
+        scale = 0;
+        int digits = 0;
         if (i < json.Length && json[i] == (byte)'-')
         {
             i++;
@@ -355,7 +377,21 @@ public sealed partial class JsonEventDecoder
             return -1;
         }
 
-        i = json[i] == (byte)'0' ? i + 1 : SkipDigits(json, i);
+        if (json[i] == (byte)'0')
+        {
+            i++;
+            digits = 1;
+        }
+        else
+        {
+            while (i < json.Length && IsDigit(json[i]))
+            {
+                mantissa = (mantissa * 10) + (uint)(json[i] - '0');
+                digits++;
+                i++;
+            }
+        }
+
         if (i < json.Length && json[i] == (byte)'.')
         {
             i++;
@@ -364,7 +400,13 @@ public sealed partial class JsonEventDecoder
                 return -1;
             }
 
-            i = SkipDigits(json, i);
+            while (i < json.Length && IsDigit(json[i]))
+            {
+                mantissa = (mantissa * 10) + (uint)(json[i] - '0');
+                digits++;
+                scale++;
+                i++;
+            }
         }
 
         if (i < json.Length && json[i] is (byte)'e' or (byte)'E')
@@ -381,6 +423,13 @@ public sealed partial class JsonEventDecoder
             }
 
             i = SkipDigits(json, i);
+            scale = -1;
+        }
+
+        // Past 15 digits the integer may not be exact in a double (or may have wrapped).
+        if (digits > 15)
+        {
+            scale = -1;
         }
 
         return i;
@@ -398,15 +447,22 @@ public sealed partial class JsonEventDecoder
 
     private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
 
-    // The double nearest to a valid JSON number token, the same value Utf8JsonReader gives.
+    // A number of at most 15 digits and no exponent is m / 10^s with m and 10^s both exact
+    // doubles, so one correctly rounded division gives the correctly rounded value: the same
+    // double any exact parser returns, at a fraction of the cost.
+    private static double Compose(ulong mantissa, int scale, bool negative)
+    {
+        Debug.Assert(scale is >= 0 and <= 15 && mantissa < 1_000_000_000_000_000UL);
+
+        double value = mantissa / s_powersOfTen[scale];
+        return negative ? -value : value;
+    }
+
+    // The double nearest to any other valid JSON number token, the same value Utf8JsonReader
+    // gives.
     private static double ParseNumber(ReadOnlySpan<byte> token)
     {
-        if (TryParseShortDecimal(token, out double value))
-        {
-            return value;
-        }
-
-        if (Utf8Parser.TryParse(token, out value, out int consumed)
+        if (Utf8Parser.TryParse(token, out double value, out int consumed)
             && consumed == token.Length
             && double.IsFinite(value))
         {
@@ -414,48 +470,5 @@ public sealed partial class JsonEventDecoder
         }
 
         return ParseNumberFallback(token);
-    }
-
-    // A number with no exponent and at most 15 digits is m / 10^s with m and 10^s both exact
-    // doubles, so one correctly rounded division gives the correctly rounded value: the same
-    // double any exact parser returns, at a fraction of the cost.
-    private static bool TryParseShortDecimal(ReadOnlySpan<byte> token, out double value)
-    {
-        Debug.Assert(token.Length > 0, "a number token has a digit");
-
-        bool negative = token[0] == (byte)'-';
-        ulong mantissa = 0;
-        int digits = 0;
-        int scale = 0;
-        bool fraction = false;
-        for (int i = negative ? 1 : 0; i < token.Length; i++)
-        {
-            uint digit = (uint)(token[i] - '0');
-            if (digit > 9)
-            {
-                if (token[i] != (byte)'.' || fraction)
-                {
-                    value = 0;
-                    return false;
-                }
-
-                fraction = true;
-                continue;
-            }
-
-            mantissa = (mantissa * 10) + digit;
-            digits++;
-            scale += fraction ? 1 : 0;
-        }
-
-        if (digits > 15)
-        {
-            value = 0;
-            return false;
-        }
-
-        value = mantissa / s_powersOfTen[scale];
-        value = negative ? -value : value;
-        return true;
     }
 }

@@ -114,23 +114,38 @@ internal sealed class ByteStringTable
 
     // Eight bytes at a time, each word folded in with a multiply and a shift, then a final
     // avalanche so that the low bits (the slot) and the high bits (the tag) both depend on every
-    // byte. The length is mixed in first, so a trailing zero byte changes the hash.
+    // byte. A tail shorter than a word is read as one overlapping word (or two half words, or
+    // three bytes), never byte by byte: categorical values are mostly short. The length is mixed
+    // in first, so keys of different lengths that share those bytes still differ.
     private static ulong Hash(ReadOnlySpan<byte> key)
     {
         var h = s_seed ^ ((ulong)key.Length * 0x9E3779B97F4A7C15UL);
-        while (key.Length >= 8)
+        var length = key.Length;
+        if (length >= 8)
         {
-            h = Fold(h ^ BinaryPrimitives.ReadUInt64LittleEndian(key));
-            key = key[8..];
+            var rest = key;
+            while (rest.Length >= 8)
+            {
+                h = Fold(h ^ BinaryPrimitives.ReadUInt64LittleEndian(rest));
+                rest = rest[8..];
+            }
+
+            if (!rest.IsEmpty)
+            {
+                h = Fold(h ^ BinaryPrimitives.ReadUInt64LittleEndian(key[^8..]));
+            }
+        }
+        else if (length >= 4)
+        {
+            var first = BinaryPrimitives.ReadUInt32LittleEndian(key);
+            var last = BinaryPrimitives.ReadUInt32LittleEndian(key[^4..]);
+            h = Fold(h ^ (((ulong)first << 32) | last));
+        }
+        else if (length > 0)
+        {
+            h = Fold(h ^ ((ulong)key[0] << 16) ^ ((ulong)key[length >> 1] << 8) ^ key[length - 1]);
         }
 
-        ulong tail = 0;
-        foreach (var b in key)
-        {
-            tail = (tail << 8) | b;
-        }
-
-        h = Fold(h ^ tail);
         h ^= h >> 33;
         h *= 0xFF51AFD7ED558CCDUL;
         return h ^ (h >> 33);
