@@ -1,9 +1,22 @@
 using BenchmarkDotNet.Running;
+using StreamMI.Benchmarks.Harness;
 
 namespace StreamMI.Benchmarks;
 
-/// <summary>Runs the benchmarks: <c>dotnet run -c Release --project bench/StreamMI.Benchmarks -- --filter '*'</c>.</summary>
+/// <summary>
+/// Runs the BenchmarkDotNet benchmarks (<c>-- --filter '*'</c>) or one of the throughput
+/// harness's commands (<c>-- harness COMMAND</c>); <c>bash bench/run.sh</c> runs everything.
+/// </summary>
 internal static class Program
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    public static int Main(string[] args)
+    {
+        if (args.Length > 0 && args[0] == "harness")
+        {
+            return HarnessCommands.Run(args[1..]);
+        }
+
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
 }

@@ -5,7 +5,8 @@ namespace StreamMI.Benchmarks;
 
 /// <summary>
 /// Per-event cost of counting into feature–target tables (and optional feature–feature pairs)
-/// of a sliding window. One operation is one event; allocations are reported per operation.
+/// of a sliding window of 60 panes, as the worker does, or of a whole-stream window, as a scan
+/// does. One operation is one event; allocations are reported per operation.
 /// </summary>
 [MemoryDiagnoser]
 public class TableUpdateBenchmarks
@@ -22,6 +23,9 @@ public class TableUpdateBenchmarks
     [Params(0, 120)]
     public int Pairs { get; set; }
 
+    [Params("sliding-1h-60", "whole-stream")]
+    public string Window { get; set; } = "sliding-1h-60";
+
     [GlobalSetup]
     public void Setup()
     {
@@ -35,11 +39,8 @@ public class TableUpdateBenchmarks
             }
         }
 
-        _tables = new WindowedTables(
-            WindowSpec.Sliding(TimeSpan.FromMinutes(60), 60),
-            [.. Enumerable.Repeat(1 + 64 + 256, Features)],
-            1 + 8,
-            pairs);
+        var window = Window == "whole-stream" ? WindowSpec.WholeStream : WindowSpec.Sliding(TimeSpan.FromMinutes(60), 60);
+        _tables = new WindowedTables(window, [.. Enumerable.Repeat(1 + 64 + 256, Features)], 1 + 8, pairs);
         _levels = [.. Enumerable.Range(0, Events).Select(_ => Enumerable.Range(0, Features).Select(_ => 1 + random.Next(64)).ToArray())];
         _targets = [.. Enumerable.Range(0, Events).Select(_ => 1 + random.Next(5))];
     }

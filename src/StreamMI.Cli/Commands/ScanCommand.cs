@@ -16,19 +16,20 @@ internal static class ScanCommand
     public const string Usage = """
         streammi scan PATH|- --target COLUMN [--format csv|jsonl] [--categorical COLS|'*']
                       [--numeric COLS] [--boolean COLS] [--bins N] [--exclude COLS] [--json]
-                      [--pairs K] [--reference FILE]
+                      [--pairs K] [--reference FILE] [--threads N]
 
           --pairs K         MI between every two of the K features most relevant to the target
                             (chosen from the first 10,000 rows) and an mRMR ranking
           --reference FILE  compare the input with a reference file ('streammi reference build'):
                             dependency drift, marginal PSI and target PSI, Benjamini-Hochberg
                             corrected; one comparison, so no persistence over panes
+          --threads N       decode and count with N threads into one table set (default 1)
         """;
 
     /// <summary>The events a scan needs on each side before it judges drift.</summary>
     public const long ScanMinimumEvents = 100;
 
-    private static readonly HashSet<string> s_values = ["target", "format", "categorical", "numeric", "boolean", "bins", "exclude", "level-cap", "pairs", "reference"];
+    private static readonly HashSet<string> s_values = ["target", "format", "categorical", "numeric", "boolean", "bins", "exclude", "level-cap", "pairs", "reference", "threads"];
     private static readonly HashSet<string> s_flags = ["json"];
 
     public static int Run(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr)
@@ -52,6 +53,7 @@ internal static class ScanCommand
         var interactive = !Console.IsErrorRedirected;
         var scanner = new FileScanner(selection)
         {
+            Threads = reader.Int("threads", 1, 1, 256),
             Progress = interactive ? rows => stderr.Write($"\r{rows:N0} rows read…") : null,
             RedundancyTopK = reader.Int("pairs", 0, 0, 64),
             Drift = reference is null ? null : new DriftSettings

@@ -163,17 +163,29 @@ public sealed partial class JsonEventDecoder
         }
 
         StartEvent();
+        if (TryDecodeFlat(utf8Json, sink))
+        {
+            _flatMisses = 0;
+            return DecodeError.None;
+        }
+
+        // The fast path gave up before reporting anything; a new event forgets what it noted.
+        StartEvent();
         _inSink = false;
+        DecodeError result;
         try
         {
-            return DecodeObject(utf8Json, sink);
+            result = DecodeObject(utf8Json, sink);
         }
         catch (JsonException) when (!_inSink)
         {
             // By design: the reader signals every syntax error by throwing, and this method
             // promises a result code instead.
-            return DecodeError.MalformedJson;
+            result = DecodeError.MalformedJson;
         }
+
+        NoteFlatMiss(result);
+        return result;
     }
 
     private void StartEvent()

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace StreamMI.Engine.Counting;
 
@@ -42,6 +43,7 @@ public sealed class PagedCounts
     public int Columns { get; }
 
     /// <summary>The count at a cell, allocating its page when it has none yet.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ref int GetOrAdd(int row, int column)
     {
         Debug.Assert((uint)row < (uint)Rows && (uint)column < (uint)Columns);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text;
 
 namespace StreamMI.Engine.Discretisation;
@@ -31,8 +30,7 @@ namespace StreamMI.Engine.Discretisation;
 /// </remarks>
 public sealed class CategoricalEncoder
 {
-    private readonly ConcurrentDictionary<byte[], int> _levels;
-    private readonly ConcurrentDictionary<byte[], int>.AlternateLookup<ReadOnlySpan<byte>> _lookup;
+    private readonly ByteStringTable _levels = new();
     private readonly string?[] _names;
     private readonly Lock _gate = new();
     private readonly ulong _seed;
@@ -59,8 +57,6 @@ public sealed class CategoricalEncoder
         ExactLevelCap = exactLevelCap;
         TailBuckets = tailBuckets;
         _seed = hashSeed;
-        _levels = new ConcurrentDictionary<byte[], int>(ByteArrayComparer.Instance);
-        _lookup = _levels.GetAlternateLookup<ReadOnlySpan<byte>>();
         _names = new string?[1 + exactLevelCap];
         _names[Levels.Missing] = Levels.MissingName;
     }
@@ -101,7 +97,7 @@ public sealed class CategoricalEncoder
             return Bucket(utf8);
         }
 
-        if (_lookup.TryGetValue(utf8, out var level))
+        if (_levels.TryGetValue(utf8, out var level))
         {
             return level;
         }
@@ -180,10 +176,12 @@ public sealed class CategoricalEncoder
                         nameof(values));
                 }
 
-                if (!_levels.TryAdd(utf8, level))
+                if (_levels.TryGetValue(utf8, out _))
                 {
                     throw new ArgumentException($"The value '{value}' is listed twice.", nameof(values));
                 }
+
+                _levels.Add(utf8, level);
 
                 _names[level] = value;
             }
@@ -196,7 +194,7 @@ public sealed class CategoricalEncoder
     {
         lock (_gate)
         {
-            if (_lookup.TryGetValue(utf8, out var level))
+            if (_levels.TryGetValue(utf8, out var level))
             {
                 return level;
             }
@@ -209,7 +207,7 @@ public sealed class CategoricalEncoder
 
             level = _exactLevels + 1;
             Volatile.Write(ref _names[level], Encoding.UTF8.GetString(utf8));
-            _lookup.TryAdd(utf8, level);
+            _levels.Add(utf8, level);
             Volatile.Write(ref _exactLevels, level);
             return level;
         }

@@ -23,6 +23,7 @@ public sealed class EventRecord
         _fields = fields;
         LevelsBuffer = new int[fields.Length];
         Numbers = new double[fields.Length];
+        FeatureLevels = new int[fields.Length - 1];
         Reset();
     }
 
@@ -44,6 +45,9 @@ public sealed class EventRecord
     internal int[] LevelsBuffer { get; }
 
     internal double[] Numbers { get; }
+
+    // Scratch for the engine: the level of each feature once numbers are binned.
+    internal int[] FeatureLevels { get; }
 
     /// <summary>Level of each field, target last.</summary>
     public ReadOnlySpan<int> Levels => LevelsBuffer;
@@ -78,7 +82,7 @@ public sealed class EventRecord
             return;
         }
 
-        switch (encoder.Spec.Kind)
+        switch (encoder.Kind)
         {
             case FeatureKind.Categorical:
                 LevelsBuffer[field] = encoder.Categorical!.Encode(utf8);
@@ -112,7 +116,7 @@ public sealed class EventRecord
     public void SetNumber(int field, double value, ReadOnlySpan<byte> rawToken)
     {
         var encoder = _fields[field];
-        switch (encoder.Spec.Kind)
+        switch (encoder.Kind)
         {
             case FeatureKind.Categorical:
                 // A categorical number is a label: its text is the level, so 1 and 1.0 differ.
@@ -139,7 +143,7 @@ public sealed class EventRecord
     public void SetBoolean(int field, bool value)
     {
         var encoder = _fields[field];
-        switch (encoder.Spec.Kind)
+        switch (encoder.Kind)
         {
             case FeatureKind.Categorical:
                 LevelsBuffer[field] = encoder.Categorical!.Encode(BooleanLevels.Text(value));

@@ -8,6 +8,7 @@ internal sealed class FieldEncoder
     public FieldEncoder(FeatureSpec spec, ulong hashSeed)
     {
         Spec = spec;
+        Kind = spec.Kind;
         switch (spec.Kind)
         {
             case FeatureKind.Categorical:
@@ -29,6 +30,9 @@ internal sealed class FieldEncoder
     }
 
     public FeatureSpec Spec { get; }
+
+    // Read once per value on the per-event path: a field here saves a hop through the spec.
+    public FeatureKind Kind { get; }
 
     public CategoricalEncoder? Categorical { get; }
 

@@ -103,7 +103,10 @@ public sealed partial class MonitorEngine
         Tables.ReplacePartition(partition, remapped);
         if (adopt)
         {
-            FlushWarmUp(warmUp!);
+            lock (_warmUpGate)
+            {
+                FlushWarmUp(warmUp!);
+            }
         }
 
         return StateImportResult.Imported;
@@ -121,7 +124,13 @@ public sealed partial class MonitorEngine
 
     // Events of a partition whose state is replaced or dropped will be read again from the
     // partition's restored offset, so copies held for the warm-up must not be counted as well.
-    private void DropHeld(int partition) => _warmUp?.RemoveAll(e => e.Partition == partition);
+    private void DropHeld(int partition)
+    {
+        lock (_warmUpGate)
+        {
+            _warmUp?.RemoveAll(e => e.Partition == partition);
+        }
+    }
 
     private FieldState DescribeField(int field, HashSet<int> used)
     {

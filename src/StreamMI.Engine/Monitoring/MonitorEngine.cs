@@ -16,9 +16,19 @@ namespace StreamMI.Engine.Monitoring;
 /// <remarks>
 /// <para>
 /// Threads: <see cref="CreateRecord"/> and the setters of <see cref="EventRecord"/> may run on
-/// any number of decoding threads. <see cref="Apply"/>, <see cref="CountSkipped"/>,
-/// <see cref="CompleteWarmUp"/> and <see cref="EvaluateDrift"/> belong to one counting thread at
-/// a time. <see cref="Snapshot"/> may run on any thread at any time and never blocks counting.
+/// any number of decoding threads, each with its own record. <see cref="Apply(EventRecord)"/>,
+/// <see cref="CompleteWarmUp"/>, <see cref="EvaluateDrift"/> and the partition state methods
+/// belong to one counting thread at a time, unless the engine was created with
+/// <c>concurrentApply</c> over a whole-stream window: then any number of threads may apply their
+/// own records at once (the partition state methods are then refused, as the tables keep no
+/// panes, and <see cref="EvaluateDrift"/> belongs after the last apply). <see cref="CountSkipped"/>
+/// and <see cref="Snapshot"/> may run on any thread at any time and never block counting.
+/// </para>
+/// <para>
+/// With concurrent appliers, which events learn the numeric bin edges (and choose the redundancy
+/// pairs) depends on how the threads interleave. A caller that wants the edges of a
+/// single-threaded run applies the first events on one thread until <see cref="IsWarmingUp"/>
+/// turns false, and only then spreads the rest.
 /// </para>
 /// <para>
 /// Drift: with <see cref="DriftSettings"/>, the monitor compares its window with a reference at
@@ -31,9 +41,11 @@ public sealed partial class MonitorEngine
 {
     private readonly FieldEncoder[] _fields;
     private readonly int[] _numericFields;
-    private readonly int[] _featureLevels;
+    private readonly NumericBinner?[] _binners;
     private readonly long[] _skipped = new long[SkipReasons.All.Count];
     private readonly DriftDetector? _detector;
+    private readonly Lock _warmUpGate = new();
+    private readonly bool _concurrentApply;
     private List<BufferedEvent>? _warmUp;
     private bool _pairsPending;
     private long _counted;
@@ -48,11 +60,14 @@ public sealed partial class MonitorEngine
     }
 
     /// <summary>
-    /// Creates a monitor that also compares its window with a reference. A frozen reference fixes
-    /// the discretisation: the schema is aligned to it (<see cref="ReferenceModel.Align"/>), and a
-    /// schema that does not match it is refused with every mismatch in the message.
+    /// Creates a monitor that also compares its window with a reference, when
+    /// <paramref name="drift"/> is given. A frozen reference fixes the discretisation: the schema
+    /// is aligned to it (<see cref="ReferenceModel.Align"/>), and a schema that does not match it
+    /// is refused with every mismatch in the message. <paramref name="concurrentApply"/> lets
+    /// several threads call <see cref="Apply(EventRecord)"/> at once, and needs a whole-stream
+    /// window.
     /// </summary>
-    public MonitorEngine(MonitorSchema schema, DriftSettings? drift)
+    public MonitorEngine(MonitorSchema schema, DriftSettings? drift, bool concurrentApply = false)
     {
         ArgumentNullException.ThrowIfNull(schema);
         schema.Validate();
@@ -79,9 +94,10 @@ public sealed partial class MonitorEngine
         }
 
         Schema = schema;
+        _concurrentApply = concurrentApply;
         _fields = [.. schema.Features.Append(schema.Target).Select(f => new FieldEncoder(f, schema.HashSeed))];
+        _binners = [.. _fields.Select(f => f.Binner)];
         _numericFields = [.. Enumerable.Range(0, _fields.Length).Where(i => _fields[i].Binner is { IsFrozen: false })];
-        _featureLevels = new int[schema.Features.Count];
 
         var pairs = schema.Pairs;
         if (pairs.Count == 0 && schema.RedundancyTopK > 0)
@@ -109,7 +125,8 @@ public sealed partial class MonitorEngine
             [.. _fields[..^1].Select(f => f.Capacity)],
             _fields[^1].Capacity,
             pairs,
-            referenceLagPanes: reference?.Kind == ReferenceKind.Lagged ? reference.LagPanes : 0);
+            referenceLagPanes: reference?.Kind == ReferenceKind.Lagged ? reference.LagPanes : 0,
+            concurrentWriters: concurrentApply);
 
         if (drift is not null)
         {
@@ -188,19 +205,12 @@ public sealed partial class MonitorEngine
             return ApplyOutcome.Skipped;
         }
 
-        var warmUp = _warmUp;
-        if (warmUp is not null)
+        if (Volatile.Read(ref _warmUp) is not null && TryBuffer(record, partition))
         {
-            warmUp.Add(new BufferedEvent(record, partition));
-            if (warmUp.Count >= Schema.WarmUpEvents)
-            {
-                CompleteWarmUp();
-            }
-
             return ApplyOutcome.Buffered;
         }
 
-        return Count(record.LevelsBuffer, record.Numbers, record.EventTimeMs, partition);
+        return Count(record.LevelsBuffer, record.Numbers, record.EventTimeMs, partition, record.FeatureLevels);
     }
 
     /// <summary>Counts an event that the decoder could not read, by reason.</summary>
@@ -213,30 +223,33 @@ public sealed partial class MonitorEngine
     /// </summary>
     public void CompleteWarmUp()
     {
-        var warmUp = _warmUp;
-        if (warmUp is null)
+        lock (_warmUpGate)
         {
-            return;
-        }
-
-        var sample = new double[warmUp.Count];
-        foreach (var field in _numericFields)
-        {
-            for (var i = 0; i < warmUp.Count; i++)
+            var warmUp = _warmUp;
+            if (warmUp is null)
             {
-                sample[i] = warmUp[i].Numbers[field];
+                return;
             }
 
-            _fields[field].Binner!.Freeze(sample);
-        }
+            var sample = new double[warmUp.Count];
+            foreach (var field in _numericFields)
+            {
+                for (var i = 0; i < warmUp.Count; i++)
+                {
+                    sample[i] = warmUp[i].Numbers[field];
+                }
 
-        if (_pairsPending)
-        {
-            Tables.SelectPairs(PairsFrom(warmUp));
-            _pairsPending = false;
-        }
+                _fields[field].Binner!.Freeze(sample);
+            }
 
-        FlushWarmUp(warmUp);
+            if (_pairsPending)
+            {
+                Tables.SelectPairs(PairsFrom(warmUp));
+                _pairsPending = false;
+            }
+
+            FlushWarmUp(warmUp);
+        }
     }
 
     /// <summary>
@@ -367,16 +380,45 @@ public sealed partial class MonitorEngine
     /// <summary>The name of a level of a field, for reports.</summary>
     public string LevelName(int field, int level) => _fields[field].LevelName(level);
 
-    private void FlushWarmUp(List<BufferedEvent> warmUp)
+    // Holds the event while the bin edges are still being learned; false when the warm-up ended
+    // since the caller looked, and the event is to be counted now. The lock is taken only during
+    // the warm-up, which is short, so it costs the steady state nothing.
+    private bool TryBuffer(EventRecord record, int partition)
     {
-        Volatile.Write(ref _warmUp, null);
-        foreach (var held in warmUp)
+        lock (_warmUpGate)
         {
-            Count(held.Levels, held.Numbers, held.EventTimeMs, held.Partition);
+            var warmUp = _warmUp;
+            if (warmUp is null)
+            {
+                return false;
+            }
+
+            warmUp.Add(new BufferedEvent(record, partition));
+            if (warmUp.Count >= Schema.WarmUpEvents)
+            {
+                CompleteWarmUp();
+            }
+
+            return true;
         }
     }
 
-    private ApplyOutcome Count(int[] levels, double[] numbers, long eventTimeMs, int partition)
+    // The caller holds the warm-up lock. The edges and pairs are written before the store of
+    // null, so a thread that then reads no warm-up bins with the frozen edges and counts into
+    // the chosen pairs.
+    private void FlushWarmUp(List<BufferedEvent> warmUp)
+    {
+        Volatile.Write(ref _warmUp, null);
+        var scratch = new int[Schema.Features.Count];
+        foreach (var held in warmUp)
+        {
+            Count(held.Levels, held.Numbers, held.EventTimeMs, held.Partition, scratch);
+        }
+    }
+
+    // The levels of the features go into the caller's scratch array: a record's own when
+    // applying, so that concurrent appliers never share one.
+    private ApplyOutcome Count(int[] levels, double[] numbers, long eventTimeMs, int partition, int[] features)
     {
         // A pane boundary: judge the window as it stood at the end of the pane, before it moves.
         if (_detector is not null
@@ -386,7 +428,6 @@ public sealed partial class MonitorEngine
             OnPaneClosed(newest);
         }
 
-        var features = _featureLevels;
         for (var f = 0; f < features.Length; f++)
         {
             features[f] = LevelOf(f, levels, numbers);
@@ -404,7 +445,15 @@ public sealed partial class MonitorEngine
             return ApplyOutcome.Late;
         }
 
-        Interlocked.Increment(ref _counted);
+        if (_concurrentApply)
+        {
+            Interlocked.Increment(ref _counted);
+        }
+        else
+        {
+            Volatile.Write(ref _counted, _counted + 1);
+        }
+
         return ApplyOutcome.Counted;
     }
 
@@ -453,7 +502,10 @@ public sealed partial class MonitorEngine
         var counts = new ContingencyTable[features];
         for (var f = 0; f < features; f++)
         {
-            counts[f] = ContingencyTable.CreateWithOwnMargins(_fields[f].Capacity, _fields[^1].Capacity);
+            counts[f] = ContingencyTable.CreateWithOwnMargins(
+                _fields[f].Capacity,
+                _fields[^1].Capacity,
+                concurrentWriters: false);
         }
 
         foreach (var e in held)
@@ -579,7 +631,7 @@ public sealed partial class MonitorEngine
     };
 
     private int LevelOf(int field, int[] levels, double[] numbers) =>
-        _fields[field].Binner is { } binner ? binner.Encode(numbers[field]) : levels[field];
+        _binners[field] is { } binner ? binner.Encode(numbers[field]) : levels[field];
 
     private struct CellCollector(List<(int Row, int Column, long Count)> cells) : ICellVisitor
     {

@@ -8,7 +8,8 @@ namespace StreamMI.Engine.Windows;
 /// </summary>
 /// <remarks>
 /// Written only by the thread that applies events to the window (a pane entering or leaving the
-/// reference is added or subtracted cell by cell); any thread may read, as with the window tables.
+/// reference is added or subtracted cell by cell), so its tables are built for a single writer;
+/// any thread may read, as with the window tables.
 /// </remarks>
 public sealed class LaggedReference
 {
@@ -18,9 +19,9 @@ public sealed class LaggedReference
     internal LaggedReference(IReadOnlyList<ContingencyTable> windowTables, int lagPanes)
     {
         LagPanes = lagPanes;
-        Target = new Marginal(windowTables[0].Columns.Levels);
-        _features = [.. windowTables.Select(t => new Marginal(t.Rows.Levels))];
-        _featureTarget = [.. _features.Select(f => new ContingencyTable(f, Target))];
+        Target = new Marginal(windowTables[0].Columns.Levels, concurrentWriters: false);
+        _features = [.. windowTables.Select(t => new Marginal(t.Rows.Levels, concurrentWriters: false))];
+        _featureTarget = [.. _features.Select(f => new ContingencyTable(f, Target, concurrentWriters: false))];
     }
 
     /// <summary>Panes between the current window and the reference.</summary>

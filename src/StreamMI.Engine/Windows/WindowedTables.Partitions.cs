@@ -11,9 +11,13 @@ public sealed partial class WindowedTables
     /// <summary>
     /// A copy of one partition's panes. Belongs to the counting thread, like
     /// <see cref="Apply(int, ReadOnlySpan{int}, int, long)"/>, so the copy is a cut between two events.
+    /// Throws <see cref="InvalidOperationException"/> for tables built for concurrent writers,
+    /// which keep no panes.
     /// </summary>
     public PartitionWindowState ExportPartition(int partition)
     {
+        ThrowIfNoPanes();
+
         if (Find(partition) is not { } panes)
         {
             return PartitionWindowState.Empty;
@@ -103,11 +107,13 @@ public sealed partial class WindowedTables
     /// Replaces one partition's panes with saved ones: the old panes leave the window tables,
     /// the new ones inside the window join them, and the window moves on if the saved partition
     /// is ahead of it. Throws <see cref="ArgumentException"/> when <see cref="FindProblem"/>
-    /// finds one. Belongs to the counting thread.
+    /// finds one, and <see cref="InvalidOperationException"/> for tables built for concurrent
+    /// writers. Belongs to the counting thread.
     /// </summary>
     public void ReplacePartition(int partition, PartitionWindowState state)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
+        ThrowIfNoPanes();
         if (FindProblem(state) is { } problem)
         {
             throw new ArgumentException(
@@ -183,6 +189,15 @@ public sealed partial class WindowedTables
 
         _partitions.Remove(panes);
         _byId[partition] = null;
+    }
+
+    private void ThrowIfNoPanes()
+    {
+        if (_concurrent)
+        {
+            throw new InvalidOperationException(
+                "Tables built for concurrent writers keep no partition panes to save or replace.");
+        }
     }
 
     private PartitionPanes? Find(int partition) =>

@@ -40,15 +40,28 @@ namespace StreamMI.Engine.Windows;
 /// in the reference counts there too.
 /// </para>
 /// <para>
-/// Threads: <see cref="Apply(int, ReadOnlySpan{int}, int, long)"/> and the partition methods
-/// belong to one thread at a time (a monitor's counting stage). The tables they write are
-/// lock-free, so any thread may read them at any moment; a reader during a pane expiry or a
-/// partition replacement sees part of the change already made.
+/// Threads: by default <see cref="Apply(int, ReadOnlySpan{int}, int, long)"/> and the partition
+/// methods belong to one thread at a time (a monitor's counting stage), and the tables are built
+/// for that single writer: each counter is changed with a plain read and a volatile store, a
+/// fraction of the cost of an interlocked operation. Pane rotation, expiry, the lagged reference
+/// and partition replacement all run on that thread, so they need no more. A whole-stream window
+/// may instead be built with <c>concurrentWriters</c> (the parallel file scan): then any number
+/// of threads may call <see cref="Apply(int, ReadOnlySpan{int}, int, long)"/> at once and every
+/// counter changes with an interlocked operation. Either way the tables are lock-free, so any
+/// thread may read them at any moment; a reader during a pane expiry or a partition replacement
+/// sees part of the change already made.
+/// </para>
+/// <para>
+/// Tables built for concurrent writers keep no panes: nothing of a whole stream ever expires, and
+/// the per-partition rings are single-writer structures. Such tables therefore cannot export,
+/// replace or merge a partition's state; the partition methods throw. The streaming worker never
+/// builds them.
 /// </para>
 /// <para>
 /// Feature–feature tables fold each feature's levels to at most 2 × <c>pairLevelCap</c> rows by
 /// taking levels above the cap modulo the cap. Their MI is then that of the folded variables,
-/// a lower bound on the true redundancy for features with more levels than the cap.
+/// a lower bound on the true redundancy for features with more levels than the cap. The folded
+/// margin of a feature is kept once and shared by every pair table the feature is in.
 /// </para>
 /// </remarks>
 public sealed partial class WindowedTables
@@ -60,6 +73,7 @@ public sealed partial class WindowedTables
     private readonly int _paneCount;
     private readonly int _ringPanes;
     private readonly long _paneMs;
+    private readonly bool _concurrent;
     private readonly List<PartitionPanes> _partitions = [];
     private PartitionPanes?[] _byId = new PartitionPanes?[4];
     private PairSet _pairSet;
@@ -69,14 +83,19 @@ public sealed partial class WindowedTables
     private long _minTime = long.MaxValue;
     private long _maxTime = long.MinValue;
 
-    /// <summary>Creates empty tables.</summary>
+    /// <summary>
+    /// Creates empty tables. <paramref name="concurrentWriters"/> lets several threads call
+    /// <see cref="Apply(int, ReadOnlySpan{int}, int, long)"/> at once; only a whole-stream window
+    /// without a lagged reference allows it, and such tables keep no partition panes.
+    /// </summary>
     public WindowedTables(
         WindowSpec window,
         IReadOnlyList<int> featureCapacities,
         int targetCapacity,
         IReadOnlyList<(int A, int B)>? pairs = null,
         int pairLevelCap = 64,
-        int referenceLagPanes = 0)
+        int referenceLagPanes = 0,
+        bool concurrentWriters = false)
     {
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(featureCapacities);
@@ -93,20 +112,28 @@ public sealed partial class WindowedTables
                 nameof(referenceLagPanes));
         }
 
+        if (concurrentWriters && window.Mode != WindowMode.WholeStream)
+        {
+            throw new ArgumentException(
+                "Only a whole-stream window takes concurrent writers: pane rotation has one writer.",
+                nameof(concurrentWriters));
+        }
+
         Window = window;
+        _concurrent = concurrentWriters;
         _paneMs = window.PaneMilliseconds;
         _paneCount = window.PaneCount;
         _ringPanes = _paneCount + referenceLagPanes;
         _featureCapacities = [.. featureCapacities];
         _pairLevelCap = pairLevelCap;
 
-        Target = new Marginal(targetCapacity);
+        Target = new Marginal(targetCapacity, concurrentWriters);
         _features = new Marginal[featureCapacities.Count];
         _featureTarget = new ContingencyTable[featureCapacities.Count];
         for (var f = 0; f < _features.Length; f++)
         {
-            _features[f] = new Marginal(featureCapacities[f]);
-            _featureTarget[f] = new ContingencyTable(_features[f], Target);
+            _features[f] = new Marginal(featureCapacities[f], concurrentWriters);
+            _featureTarget[f] = new ContingencyTable(_features[f], Target, concurrentWriters);
         }
 
         _pairSet = CreatePairSet(pairs ?? []);
@@ -118,6 +145,9 @@ public sealed partial class WindowedTables
 
     /// <summary>The window's shape.</summary>
     public WindowSpec Window { get; }
+
+    /// <summary>True when several threads may apply events at once.</summary>
+    public bool ConcurrentWriters => _concurrent;
 
     /// <summary>The target margin, shared by every feature–target table.</summary>
     public Marginal Target { get; }
@@ -283,6 +313,11 @@ public sealed partial class WindowedTables
     {
         Debug.Assert(featureLevels.Length == _featureTarget.Length);
 
+        if (_concurrent)
+        {
+            return ApplyConcurrently(featureLevels, targetLevel, eventTimeMs);
+        }
+
         var panes = PartitionOf(partition);
         var paneId = PaneOf(eventTimeMs);
         if (paneId > panes.Newest)
@@ -312,52 +347,30 @@ public sealed partial class WindowedTables
         var pane = panes.PaneOf(paneId);
         Debug.Assert(pane.Id == paneId, "the slot of a pane inside the window holds that pane");
 
+        var pairs = _pairSet;
         var inWindow = paneId > _newestPane - _paneCount;
         if (inWindow)
         {
-            Target.Increment(targetLevel);
+            CountAlone(featureLevels, targetLevel, pairs);
         }
-
-        // A late event in a pane that already entered the lagged reference counts there too.
-        var reference = InReference(paneId, _newestPane) ? Reference : null;
-        reference?.Target.Increment(targetLevel);
-
-        for (var f = 0; f < featureLevels.Length; f++)
-        {
-            var level = featureLevels[f];
-            if (inWindow)
-            {
-                _features[f].Increment(level);
-                _featureTarget[f].Increment(level, targetLevel);
-            }
-
-            if (reference is not null)
-            {
-                reference.Features[f].Increment(level);
-                reference.FeatureTarget[f].Increment(level, targetLevel);
-            }
-
-            Interlocked.Increment(ref pane.FeatureTarget[f].GetOrAdd(level, targetLevel));
-        }
-
-        var pairs = _pairSet;
-        for (var p = 0; p < pairs.Pairs.Length; p++)
-        {
-            var a = FoldForPair(featureLevels[pairs.Pairs[p].A]);
-            var b = FoldForPair(featureLevels[pairs.Pairs[p].B]);
-            if (inWindow)
-            {
-                pairs.Tables[p].Increment(a, b);
-            }
-
-            Interlocked.Increment(ref pane.Pairs[p].GetOrAdd(a, b));
-        }
-
-        if (!inWindow)
+        else
         {
             Interlocked.Increment(ref _late);
         }
 
+        // A late event in a pane that already entered the lagged reference counts there too.
+        if (InReference(paneId, _newestPane))
+        {
+            var reference = Reference!;
+            reference.Target.Increment(targetLevel);
+            for (var f = 0; f < featureLevels.Length; f++)
+            {
+                reference.Features[f].Increment(featureLevels[f]);
+                reference.FeatureTarget[f].Increment(featureLevels[f], targetLevel);
+            }
+        }
+
+        CountInPane(pane, featureLevels, targetLevel, pairs);
         return inWindow;
     }
 
@@ -386,6 +399,96 @@ public sealed partial class WindowedTables
         return bytes;
     }
 
+    // The hot loop of the single writer: the window tables, each counter updated with plain
+    // stores. The pair margins are shared, so each paired feature's folded level is counted once.
+    private void CountAlone(ReadOnlySpan<int> featureLevels, int targetLevel, PairSet pairs)
+    {
+        var features = _features;
+        var tables = _featureTarget;
+        Target.IncrementAlone(targetLevel);
+        for (var f = 0; f < tables.Length; f++)
+        {
+            var level = featureLevels[f];
+            features[f].IncrementAlone(level);
+            tables[f].IncrementAlone(level, targetLevel);
+        }
+
+        if (pairs.Pairs.Length == 0)
+        {
+            return;
+        }
+
+        for (var i = 0; i < pairs.PairedFeatures.Length; i++)
+        {
+            pairs.Margins[i].IncrementAlone(FoldForPair(featureLevels[pairs.PairedFeatures[i]]));
+        }
+
+        for (var p = 0; p < pairs.Pairs.Length; p++)
+        {
+            var a = FoldForPair(featureLevels[pairs.Pairs[p].A]);
+            var b = FoldForPair(featureLevels[pairs.Pairs[p].B]);
+            pairs.Tables[p].IncrementAlone(a, b);
+        }
+    }
+
+    // Any number of threads at once, whole stream only: every counter changes with an
+    // interlocked operation, and no pane is kept. The first events of two threads may both find
+    // no newest pane and both store pane 0 as the first and newest; they store the same values,
+    // so the race is harmless.
+    private bool ApplyConcurrently(ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs)
+    {
+        if (Volatile.Read(ref _newestPane) == long.MinValue)
+        {
+            Volatile.Write(ref _firstPane, 0);
+            Volatile.Write(ref _newestPane, 0);
+        }
+
+        TrackTime(eventTimeMs);
+        var features = _features;
+        var tables = _featureTarget;
+        Target.Increment(targetLevel);
+        for (var f = 0; f < tables.Length; f++)
+        {
+            var level = featureLevels[f];
+            features[f].Increment(level);
+            tables[f].Increment(level, targetLevel);
+        }
+
+        // Read after the caller saw the warm-up end, which is after the pairs were chosen.
+        var pairs = Volatile.Read(ref _pairSet);
+        for (var i = 0; i < pairs.PairedFeatures.Length; i++)
+        {
+            pairs.Margins[i].Increment(FoldForPair(featureLevels[pairs.PairedFeatures[i]]));
+        }
+
+        for (var p = 0; p < pairs.Pairs.Length; p++)
+        {
+            var a = FoldForPair(featureLevels[pairs.Pairs[p].A]);
+            var b = FoldForPair(featureLevels[pairs.Pairs[p].B]);
+            pairs.Tables[p].Increment(a, b);
+        }
+
+        return true;
+    }
+
+    // Only the single writer counts into panes, and only it reads them (on expiry, transfer and
+    // export), so plain increments suffice.
+    private void CountInPane(Pane pane, ReadOnlySpan<int> featureLevels, int targetLevel, PairSet pairs)
+    {
+        var cells = pane.FeatureTarget;
+        for (var f = 0; f < cells.Length; f++)
+        {
+            cells[f].GetOrAdd(featureLevels[f], targetLevel)++;
+        }
+
+        for (var p = 0; p < pairs.Pairs.Length; p++)
+        {
+            var a = FoldForPair(featureLevels[pairs.Pairs[p].A]);
+            var b = FoldForPair(featureLevels[pairs.Pairs[p].B]);
+            pane.Pairs[p].GetOrAdd(a, b)++;
+        }
+    }
+
     // The window now ends at pane `newest`: every partition's panes from the old window that are
     // not in the new one leave the window tables, and panes that reach or leave the lagged
     // reference are added to or subtracted from it. Where a pane stands is a function of its id
@@ -407,7 +510,7 @@ public sealed partial class WindowedTables
 
                     if (pane.Id > old - _paneCount && pane.Id <= newest - _paneCount)
                     {
-                        Transfer(pane, _featureTarget, _features, Target, _pairSet.Tables, add: false);
+                        Transfer(pane, _featureTarget, _features, Target, _pairSet, add: false);
                     }
 
                     if (Reference is not { } reference)
@@ -437,7 +540,7 @@ public sealed partial class WindowedTables
     {
         if (pane.Id > _newestPane - _paneCount)
         {
-            Transfer(pane, _featureTarget, _features, Target, _pairSet.Tables, add: false);
+            Transfer(pane, _featureTarget, _features, Target, _pairSet, add: false);
         }
 
         if (Reference is { } reference && InReference(pane.Id, _newestPane))
@@ -450,7 +553,7 @@ public sealed partial class WindowedTables
     {
         if (pane.Id > _newestPane - _paneCount)
         {
-            Transfer(pane, _featureTarget, _features, Target, _pairSet.Tables, add: true);
+            Transfer(pane, _featureTarget, _features, Target, _pairSet, add: true);
         }
 
         if (Reference is { } reference && InReference(pane.Id, _newestPane))
@@ -464,7 +567,7 @@ public sealed partial class WindowedTables
         IReadOnlyList<ContingencyTable> tables,
         IReadOnlyList<Marginal> features,
         Marginal target,
-        ContingencyTable[]? pairTables,
+        PairSet? pairs,
         bool add)
     {
         for (var f = 0; f < tables.Count; f++)
@@ -473,14 +576,15 @@ public sealed partial class WindowedTables
             pane.FeatureTarget[f].ForEachNonZero(ref transfer);
         }
 
-        if (pairTables is null)
+        if (pairs is null)
         {
             return;
         }
 
-        for (var p = 0; p < pairTables.Length; p++)
+        // Each shared folded margin moves with the first pair its feature is in, and only there.
+        for (var p = 0; p < pairs.Tables.Length; p++)
         {
-            var transfer = new PaneTransfer(pairTables[p], null, null, add);
+            var transfer = new PaneTransfer(pairs.Tables[p], pairs.RowMarginOwner[p], pairs.ColumnMarginOwner[p], add);
             pane.Pairs[p].ForEachNonZero(ref transfer);
         }
     }
@@ -509,29 +613,69 @@ public sealed partial class WindowedTables
 
     private void TrackTime(long eventTimeMs)
     {
-        if (eventTimeMs < _minTime)
+        if (eventTimeMs < Volatile.Read(ref _minTime))
         {
-            Volatile.Write(ref _minTime, eventTimeMs);
+            Store(ref _minTime, eventTimeMs, lower: true);
         }
 
-        if (eventTimeMs > _maxTime)
+        if (eventTimeMs > Volatile.Read(ref _maxTime))
         {
-            Volatile.Write(ref _maxTime, eventTimeMs);
+            Store(ref _maxTime, eventTimeMs, lower: false);
+        }
+    }
+
+    // Moves a time bound to a value beyond it. With concurrent writers, thread A may read the
+    // bound, thread B store a value further out, and A's plain store would undo B's: a
+    // compare-and-swap loop keeps the furthest value whatever the interleaving.
+    private void Store(ref long bound, long value, bool lower)
+    {
+        if (!_concurrent)
+        {
+            Volatile.Write(ref bound, value);
+            return;
+        }
+
+        var current = Volatile.Read(ref bound);
+        while (lower ? value < current : value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref bound, value, current);
+            if (seen == current)
+            {
+                return;
+            }
+
+            current = seen;
         }
     }
 
     private PairSet CreatePairSet(IReadOnlyList<(int A, int B)> pairs)
     {
         var list = pairs.ToArray();
+        var margins = new Marginal?[_featureCapacities.Count];
         var tables = new ContingencyTable[list.Length];
+        var rowOwner = new Marginal?[list.Length];
+        var columnOwner = new Marginal?[list.Length];
         for (var p = 0; p < list.Length; p++)
         {
-            tables[p] = ContingencyTable.CreateWithOwnMargins(
-                PairCapacity(_featureCapacities[list[p].A]),
-                PairCapacity(_featureCapacities[list[p].B]));
+            var (a, b) = list[p];
+            Debug.Assert(a != b, "a pair joins two different features");
+            if (margins[a] is null)
+            {
+                margins[a] = new Marginal(PairCapacity(_featureCapacities[a]), _concurrent);
+                rowOwner[p] = margins[a];
+            }
+
+            if (margins[b] is null)
+            {
+                margins[b] = new Marginal(PairCapacity(_featureCapacities[b]), _concurrent);
+                columnOwner[p] = margins[b];
+            }
+
+            tables[p] = new ContingencyTable(margins[a]!, margins[b]!, _concurrent);
         }
 
-        return new PairSet(list, tables);
+        int[] paired = [.. Enumerable.Range(0, margins.Length).Where(f => margins[f] is not null)];
+        return new PairSet(list, tables, paired, [.. paired.Select(f => margins[f]!)], rowOwner, columnOwner);
     }
 
     private int PairCapacity(int featureCapacity) => Math.Min(featureCapacity, 2 * _pairLevelCap);
@@ -550,7 +694,15 @@ public sealed partial class WindowedTables
 
     private static long? NullIfUnset(long value, long unset) => value == unset ? null : value;
 
-    private sealed record PairSet((int A, int B)[] Pairs, ContingencyTable[] Tables);
+    // The pair tables with the folded margin of each paired feature, shared by every table the
+    // feature is in, and which table's pane transfers also move each margin.
+    private sealed record PairSet(
+        (int A, int B)[] Pairs,
+        ContingencyTable[] Tables,
+        int[] PairedFeatures,
+        Marginal[] Margins,
+        Marginal?[] RowMarginOwner,
+        Marginal?[] ColumnMarginOwner);
 
     /// <summary>
     /// Adds a pane's cells to tables, or subtracts them, and does the same once to the margins

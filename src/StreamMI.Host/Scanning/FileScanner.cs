@@ -17,8 +17,28 @@ namespace StreamMI.Host.Scanning;
 /// worker counts a topic: same decoders, same schema rules, same engine.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The first <see cref="SampleRows"/> rows are held to find the columns (JSON Lines) and to infer
 /// the kind of every column the options do not name; they are then counted like the rest.
+/// </para>
+/// <para>
+/// With <see cref="Threads"/> above 1, rows are counted by that many worker threads into one
+/// engine whose whole-stream tables take concurrent writers, while the calling thread reads:
+/// it hands JSON Lines over as raw lines, which each worker decodes with its own decoder, and
+/// CSV as rows it has already split into fields (a quoted field may hold a newline, so only a
+/// reader that parses from the start knows where rows begin). The rows up to the end of the
+/// numeric warm-up are counted on the calling thread first, so the learned bin edges are
+/// those of a single-threaded scan.
+/// </para>
+/// <para>
+/// A parallel scan then gives the same counts for every value of every feature, and so the same
+/// estimates, as a single-threaded one, with two differences. Categorical levels are numbered
+/// in the order the workers first meet values, which changes nothing in the estimates but
+/// the order in which read-time estimators add up rows, so estimates agree to about 1e-15
+/// relative rather than bit for bit. And a feature with more distinct values than its level
+/// cap gives its exact levels to the first values met, which now depends on the interleaving of
+/// the workers, so such a feature's (capped, lower-bound) MI can differ between runs.
+/// </para>
 /// </remarks>
 public sealed class FileScanner
 {
@@ -27,6 +47,7 @@ public sealed class FileScanner
 
     private readonly FeatureSelection _selection;
     private readonly int _warmUpEvents;
+    private readonly int _threads = 1;
 
     /// <summary>Creates a scanner for one target and feature selection.</summary>
     public FileScanner(FeatureSelection selection, int warmUpEvents = 10_000)
@@ -53,6 +74,18 @@ public sealed class FileScanner
 
     /// <summary>The source named in a captured reference, such as the input's file name.</summary>
     public string? Source { get; init; }
+
+    /// <summary>Threads that decode and count; 1 counts on the calling thread.</summary>
+    public int Threads
+    {
+        get => _threads;
+        init
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(value, 1);
+            ArgumentOutOfRangeException.ThrowIfGreaterThan(value, 256);
+            _threads = value;
+        }
+    }
 
     /// <summary>Scans <paramref name="input"/> to its end.</summary>
     public ScanResult Scan(Stream input, InputFormat format)
@@ -142,7 +175,7 @@ public sealed class FileScanner
         }
 
         sample.Clear();
-        while (reader.TryReadRow(out var row))
+        while (!ReadyForWorkers(engine) && reader.TryReadRow(out var row))
         {
             rows++;
             sink.Reset();
@@ -159,7 +192,60 @@ public sealed class FileScanner
             ReportProgress(rows);
         }
 
+        if (ReadyForWorkers(engine))
+        {
+            rows += CountCsvInParallel(reader, decoder, engine, rows);
+        }
+
         return Finish(engine, rows);
+    }
+
+    // Reads the rest of the rows into batches of decoded values for the workers; returns the
+    // rows read.
+    private long CountCsvInParallel(CsvReader reader, CsvRecordDecoder decoder, MonitorEngine engine, long before)
+    {
+        using var workers = new ParallelCounting<FieldBatch>(
+            _threads,
+            () => new FieldBatch(),
+            () =>
+            {
+                var sink = new RecordSink(engine.CreateRecord());
+                return batch =>
+                {
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        sink.Reset();
+                        var error = batch.Replay(i, sink);
+                        if (error != DecodeError.None)
+                        {
+                            engine.CountSkipped(RecordSink.ToSkipReason(error));
+                        }
+                        else
+                        {
+                            engine.Apply(sink.Record);
+                        }
+                    }
+                };
+            });
+
+        long rows = 0;
+        var current = workers.Rent();
+        while (reader.TryReadRow(out var row))
+        {
+            rows++;
+            current.EndRow(row.Error != DecodeError.None ? row.Error : decoder.Decode(row, current));
+            if (current.IsFull)
+            {
+                workers.Submit(current);
+                current = workers.Rent();
+            }
+
+            ReportProgress(before + rows);
+        }
+
+        workers.Submit(current);
+        workers.Complete();
+        return rows;
     }
 
     private ScanResult ScanJsonLines(Stream input)
@@ -204,15 +290,66 @@ public sealed class FileScanner
         }
 
         sample.Clear();
-        while (lines.TryReadLine(out var line, out var oversized))
+        while (!ReadyForWorkers(engine) && lines.TryReadLine(out var line, out var oversized))
         {
             rows++;
             Count(engine, decoder, sink, line, oversized);
             ReportProgress(rows);
         }
 
+        if (ReadyForWorkers(engine))
+        {
+            rows += CountLinesInParallel(lines, decoder.FieldPaths, engine, rows);
+        }
+
         return Finish(engine, rows);
     }
+
+    // Reads the rest of the lines into batches for the workers, each of which decodes with its
+    // own decoder; returns the lines read.
+    private long CountLinesInParallel(JsonLinesReader lines, IReadOnlyList<string> paths, MonitorEngine engine, long before)
+    {
+        using var workers = new ParallelCounting<LineBatch>(
+            _threads,
+            () => new LineBatch(),
+            () =>
+            {
+                var decoder = new JsonEventDecoder(paths);
+                var sink = new RecordSink(engine.CreateRecord());
+                return batch =>
+                {
+                    for (var i = 0; i < batch.Count; i++)
+                    {
+                        var whole = batch.TryGetLine(i, out var line);
+                        Count(engine, decoder, sink, line, oversized: !whole);
+                    }
+                };
+            });
+
+        long rows = 0;
+        var current = workers.Rent();
+        while (lines.TryReadLine(out var line, out var oversized))
+        {
+            rows++;
+            if (current.IsFullFor(line.Length))
+            {
+                workers.Submit(current);
+                current = workers.Rent();
+            }
+
+            current.Add(line, oversized);
+            ReportProgress(before + rows);
+        }
+
+        workers.Submit(current);
+        workers.Complete();
+        return rows;
+    }
+
+    // Workers take over once the engine counts concurrently and the first event has been counted:
+    // the numeric bin edges are learned and the window's pane exists, both from this thread.
+    private bool ReadyForWorkers(MonitorEngine engine) =>
+        _threads > 1 && !engine.IsWarmingUp && engine.Counted > 0;
 
     private static void Count(MonitorEngine engine, JsonEventDecoder decoder, RecordSink sink, ReadOnlySpan<byte> line, bool oversized)
     {
@@ -259,7 +396,7 @@ public sealed class FileScanner
         schema = schema with { RedundancyTopK = RedundancyTopK };
         try
         {
-            return new MonitorEngine(schema, Drift);
+            return new MonitorEngine(schema, Drift, concurrentApply: _threads > 1);
         }
         catch (ArgumentException ex) when (Drift?.Reference.Model is not null)
         {

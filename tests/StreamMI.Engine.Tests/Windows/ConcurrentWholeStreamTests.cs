@@ -1,0 +1,109 @@
+using StreamMI.Engine.Tests.Support;
+using StreamMI.Engine.Windows;
+
+namespace StreamMI.Engine.Tests.Windows;
+
+/// <summary>
+/// Whole-stream tables built for concurrent writers: several threads apply disjoint parts of a
+/// stream, and the tables end equal to a recount of the whole stream.
+/// </summary>
+public sealed class ConcurrentWholeStreamTests
+{
+    private const int Threads = 4;
+    private const int PairLevelCap = 64;
+    private static readonly int[] s_capacities = [5, 300, 9];
+
+    [Fact]
+    public void Apply_FourThreadsOnDisjointEvents_EveryTableEqualsRecountOfAllEvents()
+    {
+        var events = Events(200_000, new Random(41));
+        (int A, int B)[] pairs = [(0, 1), (1, 2), (2, 0)];
+        var tables = new WindowedTables(
+            WindowSpec.WholeStream, s_capacities, 4, pairs, PairLevelCap, concurrentWriters: true);
+
+        Concurrently.Run(Threads, t =>
+        {
+            for (var i = t; i < events.Length; i += Threads)
+            {
+                tables.Apply(events[i].Levels, events[i].Target, events[i].TimeMs);
+            }
+        });
+
+        for (var f = 0; f < s_capacities.Length; f++)
+        {
+            var model = CountModel.From(events.Select(e => (e.Levels[f], e.Target)));
+            TableAssert.Matches(model, tables.FeatureTarget[f]);
+        }
+
+        for (var p = 0; p < pairs.Length; p++)
+        {
+            var (a, b) = pairs[p];
+            var model = CountModel.From(events.Select(e => (Fold(e.Levels[a]), Fold(e.Levels[b]))));
+            TableAssert.Matches(model, tables.Pairs[p]);
+        }
+
+        Assert.Equal(events.Length, tables.Events);
+        Assert.Equal(events.Min(e => e.TimeMs), tables.StartMs);
+        Assert.Equal(events.Max(e => e.TimeMs), tables.EndMs);
+    }
+
+    [Fact]
+    public void Apply_SingleWriterTables_EqualConcurrentWriterTablesBitForBit()
+    {
+        var events = Events(50_000, new Random(42));
+        (int A, int B)[] pairs = [(0, 1), (1, 2)];
+        var single = new WindowedTables(WindowSpec.WholeStream, s_capacities, 4, pairs, PairLevelCap);
+        var shared = new WindowedTables(
+            WindowSpec.WholeStream, s_capacities, 4, pairs, PairLevelCap, concurrentWriters: true);
+
+        foreach (var e in events)
+        {
+            single.Apply(e.Levels, e.Target, e.TimeMs);
+            shared.Apply(e.Levels, e.Target, e.TimeMs);
+        }
+
+        var both = single.FeatureTarget.Concat(single.Pairs)
+            .Zip(shared.FeatureTarget.Concat(shared.Pairs));
+        foreach (var (a, b) in both)
+        {
+            Assert.Equal(a.Recount(), b.Recount());
+            Assert.Equal((a.SumPhi, a.NonZeroCells), (b.SumPhi, b.NonZeroCells));
+            Assert.Equal((a.Rows.SumPhi, a.Columns.SumPhi), (b.Rows.SumPhi, b.Columns.SumPhi));
+            Assert.Equal(a.MutualInformationNats(), b.MutualInformationNats());
+        }
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Constructor_ConcurrentWritersOnRotatingWindow_Throws(bool tumbling)
+    {
+        var window = tumbling
+            ? WindowSpec.Tumbling(TimeSpan.FromMinutes(1))
+            : WindowSpec.Sliding(TimeSpan.FromMinutes(1), 6);
+
+        var error = Assert.Throws<ArgumentException>(
+            () => new WindowedTables(window, [2], 2, concurrentWriters: true));
+
+        Assert.Equal("concurrentWriters", error.ParamName);
+    }
+
+    // Feature 1 has levels past twice the pair cap, so its pair tables fold.
+    private static Event[] Events(int count, Random rng) =>
+        [.. Enumerable.Range(0, count).Select(_ =>
+        {
+            var target = rng.Next(4);
+            int[] levels =
+            [
+                rng.Next(3) == 0 ? target : rng.Next(5),
+                rng.Next(2) == 0 ? rng.Next(8) : rng.Next(300),
+                rng.Next(9),
+            ];
+            return new Event(levels, target, 1_000 + rng.Next(60_000));
+        })];
+
+    private static int Fold(int level) =>
+        level < 2 * PairLevelCap ? level : PairLevelCap + (level % PairLevelCap);
+
+    private sealed record Event(int[] Levels, int Target, long TimeMs);
+}
