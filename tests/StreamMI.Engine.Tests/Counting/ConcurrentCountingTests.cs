@@ -23,6 +23,9 @@ public sealed class ConcurrentCountingTests
         var table = ContingencyTable.CreateWithOwnMargins(rows, columns);
         var added = new long[Threads][];
 
+        // Built without the flag, a table takes concurrent writers.
+        Assert.True(table.ConcurrentWriters);
+
         Concurrently.Run(Threads, t =>
         {
             var rng = new Random(100 + t);

@@ -98,6 +98,18 @@ public sealed class MonitorEngineConcurrentApplyTests
     }
 
     [Fact]
+    public void Constructor_ConcurrentApply_CountsIntoConcurrentWriterTablesAndDefaultIntoSingleWriterOnes()
+    {
+        var concurrent = new MonitorEngine(Schema(), drift: null, concurrentApply: true);
+        var single = new MonitorEngine(Schema());
+
+        Assert.True(concurrent.Tables.ConcurrentWriters);
+        Assert.All(concurrent.Tables.FeatureTarget, t => Assert.True(t.ConcurrentWriters));
+        Assert.False(single.Tables.ConcurrentWriters);
+        Assert.All(single.Tables.FeatureTarget, t => Assert.False(t.ConcurrentWriters));
+    }
+
+    [Fact]
     public void Constructor_ConcurrentApplyOnSlidingWindow_Throws()
     {
         var schema = Schema(WindowSpec.Sliding(TimeSpan.FromMinutes(5), 5));

@@ -88,6 +88,32 @@ public sealed class ConcurrentWholeStreamTests
         Assert.Equal("concurrentWriters", error.ParamName);
     }
 
+    [Fact]
+    public void PartitionState_ConcurrentWriterTables_KeepNoPanesAndRefuseExportAndReplace()
+    {
+        var tables = new WindowedTables(WindowSpec.WholeStream, [2], 2, concurrentWriters: true);
+        var state = new WindowedTables(WindowSpec.WholeStream, [2], 2).ExportPartition(0);
+
+        tables.Apply(0, [1], 1, 1_000);
+
+        Assert.Empty(tables.PartitionIds);
+        Assert.Throws<InvalidOperationException>(() => tables.ExportPartition(0));
+        Assert.Throws<InvalidOperationException>(() => tables.ReplacePartition(0, state));
+    }
+
+    [Fact]
+    public void Constructor_ByDefault_BuildsSingleWriterTables()
+    {
+        var single = new WindowedTables(WindowSpec.WholeStream, [2, 3], 2, [(0, 1)]);
+        var shared = new WindowedTables(WindowSpec.WholeStream, [2, 3], 2, [(0, 1)], concurrentWriters: true);
+
+        Assert.False(single.ConcurrentWriters);
+        Assert.All(single.FeatureTarget.Concat(single.Pairs), t => Assert.False(t.ConcurrentWriters));
+        Assert.True(shared.ConcurrentWriters);
+        Assert.All(shared.FeatureTarget.Concat(shared.Pairs), t => Assert.True(t.ConcurrentWriters));
+        Assert.All(shared.FeatureTarget, t => Assert.True(t.Rows.ConcurrentWriters && t.Columns.ConcurrentWriters));
+    }
+
     // Feature 1 has levels past twice the pair cap, so its pair tables fold.
     private static Event[] Events(int count, Random rng) =>
         [.. Enumerable.Range(0, count).Select(_ =>
