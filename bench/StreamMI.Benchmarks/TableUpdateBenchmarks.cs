@@ -40,7 +40,13 @@ public class TableUpdateBenchmarks
         }
 
         var window = Window == "whole-stream" ? WindowSpec.WholeStream : WindowSpec.Sliding(TimeSpan.FromMinutes(60), 60);
-        _tables = new WindowedTables(window, [.. Enumerable.Repeat(1 + 64 + 256, Features)], 1 + 8, pairs);
+        // A whole stream is counted the way a scan counts it, without partition panes.
+        _tables = new WindowedTables(
+            window,
+            [.. Enumerable.Repeat(1 + 64 + 256, Features)],
+            1 + 8,
+            pairs,
+            partitionPanes: window.Mode != WindowMode.WholeStream);
         _levels = [.. Enumerable.Range(0, Events).Select(_ => Enumerable.Range(0, Features).Select(_ => 1 + random.Next(64)).ToArray())];
         _targets = [.. Enumerable.Range(0, Events).Select(_ => 1 + random.Next(5))];
     }

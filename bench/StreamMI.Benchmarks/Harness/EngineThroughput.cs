@@ -65,6 +65,12 @@ internal static class EngineThroughput
             }
         }
 
-        return new WindowedTables(window, [.. Enumerable.Repeat(1 + 64 + 256, features)], 1 + 8, pairs);
+        // A whole stream is counted the way a scan counts it, without partition panes.
+        return new WindowedTables(
+            window,
+            [.. Enumerable.Repeat(1 + 64 + 256, features)],
+            1 + 8,
+            pairs,
+            partitionPanes: window.Mode != WindowMode.WholeStream);
     }
 }

@@ -81,7 +81,8 @@ internal static class ScanThroughput
             Boolean = ["is_mobile", "is_returning"],
         };
         var schema = selection.BuildSchema("bench", DataSetGenerator.Columns, _ => null, window, 10_000);
-        return new MonitorEngine(schema);
+        // A whole stream is counted the way a scan counts it, without partition panes.
+        return new MonitorEngine(schema, drift: null, partitionState: window.Mode != WindowMode.WholeStream);
     }
 
     private static long ReadLines(string path)

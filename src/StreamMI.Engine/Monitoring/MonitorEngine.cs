@@ -65,9 +65,15 @@ public sealed partial class MonitorEngine
     /// is aligned to it (<see cref="ReferenceModel.Align"/>), and a schema that does not match it
     /// is refused with every mismatch in the message. <paramref name="concurrentApply"/> lets
     /// several threads call <see cref="Apply(EventRecord)"/> at once, and needs a whole-stream
-    /// window.
+    /// window. <paramref name="partitionState"/> false, for a whole-stream window only, counts
+    /// without the per-partition panes that saving and restoring state need (concurrent apply
+    /// never keeps them): a file scan saves no state and counts faster without them.
     /// </summary>
-    public MonitorEngine(MonitorSchema schema, DriftSettings? drift, bool concurrentApply = false)
+    public MonitorEngine(
+        MonitorSchema schema,
+        DriftSettings? drift,
+        bool concurrentApply = false,
+        bool partitionState = true)
     {
         ArgumentNullException.ThrowIfNull(schema);
         schema.Validate();
@@ -126,7 +132,8 @@ public sealed partial class MonitorEngine
             _fields[^1].Capacity,
             pairs,
             referenceLagPanes: reference?.Kind == ReferenceKind.Lagged ? reference.LagPanes : 0,
-            concurrentWriters: concurrentApply);
+            concurrentWriters: concurrentApply,
+            partitionPanes: partitionState);
 
         if (drift is not null)
         {

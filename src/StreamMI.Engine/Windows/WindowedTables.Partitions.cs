@@ -11,8 +11,7 @@ public sealed partial class WindowedTables
     /// <summary>
     /// A copy of one partition's panes. Belongs to the counting thread, like
     /// <see cref="Apply(int, ReadOnlySpan{int}, int, long)"/>, so the copy is a cut between two events.
-    /// Throws <see cref="InvalidOperationException"/> for tables built for concurrent writers,
-    /// which keep no panes.
+    /// Throws <see cref="InvalidOperationException"/> for tables built without partition panes.
     /// </summary>
     public PartitionWindowState ExportPartition(int partition)
     {
@@ -107,8 +106,8 @@ public sealed partial class WindowedTables
     /// Replaces one partition's panes with saved ones: the old panes leave the window tables,
     /// the new ones inside the window join them, and the window moves on if the saved partition
     /// is ahead of it. Throws <see cref="ArgumentException"/> when <see cref="FindProblem"/>
-    /// finds one, and <see cref="InvalidOperationException"/> for tables built for concurrent
-    /// writers. Belongs to the counting thread.
+    /// finds one, and <see cref="InvalidOperationException"/> for tables built without partition
+    /// panes. Belongs to the counting thread.
     /// </summary>
     public void ReplacePartition(int partition, PartitionWindowState state)
     {
@@ -193,10 +192,10 @@ public sealed partial class WindowedTables
 
     private void ThrowIfNoPanes()
     {
-        if (_concurrent)
+        if (!_keepsPanes)
         {
             throw new InvalidOperationException(
-                "Tables built for concurrent writers keep no partition panes to save or replace.");
+                "These tables were built without partition panes: there is no partition state to save or replace.");
         }
     }
 

@@ -52,10 +52,12 @@ namespace StreamMI.Engine.Windows;
 /// sees part of the change already made.
 /// </para>
 /// <para>
-/// Tables built for concurrent writers keep no panes: nothing of a whole stream ever expires, and
-/// the per-partition rings are single-writer structures. Such tables therefore cannot export,
-/// replace or merge a partition's state; the partition methods throw. The streaming worker never
-/// builds them.
+/// A whole-stream window may also be built without partition panes (<c>partitionPanes</c> false,
+/// as <c>streammi scan</c> does, and always with concurrent writers, since the per-partition rings
+/// are single-writer structures). Nothing of a whole stream ever expires, so the panes are read
+/// only to save, replace or merge a partition's state; without them an event costs one counter
+/// update per table instead of two, and the partition methods throw. The streaming worker always
+/// keeps panes.
 /// </para>
 /// <para>
 /// Feature–feature tables fold each feature's levels to at most 2 × <c>pairLevelCap</c> rows by
@@ -74,6 +76,7 @@ public sealed partial class WindowedTables
     private readonly int _ringPanes;
     private readonly long _paneMs;
     private readonly bool _concurrent;
+    private readonly bool _keepsPanes;
     private readonly List<PartitionPanes> _partitions = [];
     private PartitionPanes?[] _byId = new PartitionPanes?[4];
     private PairSet _pairSet;
@@ -86,7 +89,9 @@ public sealed partial class WindowedTables
     /// <summary>
     /// Creates empty tables. <paramref name="concurrentWriters"/> lets several threads call
     /// <see cref="Apply(int, ReadOnlySpan{int}, int, long)"/> at once; only a whole-stream window
-    /// without a lagged reference allows it, and such tables keep no partition panes.
+    /// allows it, and such tables keep no partition panes. <paramref name="partitionPanes"/>
+    /// false drops the panes of a whole-stream window for a single writer too, when no partition
+    /// state will be saved.
     /// </summary>
     public WindowedTables(
         WindowSpec window,
@@ -95,7 +100,8 @@ public sealed partial class WindowedTables
         IReadOnlyList<(int A, int B)>? pairs = null,
         int pairLevelCap = 64,
         int referenceLagPanes = 0,
-        bool concurrentWriters = false)
+        bool concurrentWriters = false,
+        bool partitionPanes = true)
     {
         ArgumentNullException.ThrowIfNull(window);
         ArgumentNullException.ThrowIfNull(featureCapacities);
@@ -119,8 +125,16 @@ public sealed partial class WindowedTables
                 nameof(concurrentWriters));
         }
 
+        if (!partitionPanes && window.Mode != WindowMode.WholeStream)
+        {
+            throw new ArgumentException(
+                "Only a whole-stream window can count without panes: a rotating window expires them.",
+                nameof(partitionPanes));
+        }
+
         Window = window;
         _concurrent = concurrentWriters;
+        _keepsPanes = partitionPanes && !concurrentWriters;
         _paneMs = window.PaneMilliseconds;
         _paneCount = window.PaneCount;
         _ringPanes = _paneCount + referenceLagPanes;
@@ -148,6 +162,9 @@ public sealed partial class WindowedTables
 
     /// <summary>True when several threads may apply events at once.</summary>
     public bool ConcurrentWriters => _concurrent;
+
+    /// <summary>True when the tables keep each partition's panes, so its state can be saved.</summary>
+    public bool KeepsPartitionPanes => _keepsPanes;
 
     /// <summary>The target margin, shared by every feature–target table.</summary>
     public Marginal Target { get; }
@@ -313,9 +330,9 @@ public sealed partial class WindowedTables
     {
         Debug.Assert(featureLevels.Length == _featureTarget.Length);
 
-        if (_concurrent)
+        if (!_keepsPanes)
         {
-            return ApplyConcurrently(featureLevels, targetLevel, eventTimeMs);
+            return ApplyWithoutPanes(featureLevels, targetLevel, eventTimeMs);
         }
 
         var panes = PartitionOf(partition);
@@ -431,11 +448,10 @@ public sealed partial class WindowedTables
         }
     }
 
-    // Any number of threads at once, whole stream only: every counter changes with an
-    // interlocked operation, and no pane is kept. The first events of two threads may both find
-    // no newest pane and both store pane 0 as the first and newest; they store the same values,
-    // so the race is harmless.
-    private bool ApplyConcurrently(ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs)
+    // A whole stream without panes. With concurrent writers, any number of threads at once: the
+    // first events of two threads may both find no newest pane and both store pane 0 as the
+    // first and newest; they store the same values, so the race is harmless.
+    private bool ApplyWithoutPanes(ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs)
     {
         if (Volatile.Read(ref _newestPane) == long.MinValue)
         {
@@ -444,6 +460,24 @@ public sealed partial class WindowedTables
         }
 
         TrackTime(eventTimeMs);
+
+        // Read after the caller saw the warm-up end, which is after the pairs were chosen.
+        var pairs = Volatile.Read(ref _pairSet);
+        if (_concurrent)
+        {
+            CountShared(featureLevels, targetLevel, pairs);
+        }
+        else
+        {
+            CountAlone(featureLevels, targetLevel, pairs);
+        }
+
+        return true;
+    }
+
+    // Every counter changes with an interlocked operation, for concurrent writers.
+    private void CountShared(ReadOnlySpan<int> featureLevels, int targetLevel, PairSet pairs)
+    {
         var features = _features;
         var tables = _featureTarget;
         Target.Increment(targetLevel);
@@ -454,8 +488,6 @@ public sealed partial class WindowedTables
             tables[f].Increment(level, targetLevel);
         }
 
-        // Read after the caller saw the warm-up end, which is after the pairs were chosen.
-        var pairs = Volatile.Read(ref _pairSet);
         for (var i = 0; i < pairs.PairedFeatures.Length; i++)
         {
             pairs.Margins[i].Increment(FoldForPair(featureLevels[pairs.PairedFeatures[i]]));
@@ -467,8 +499,6 @@ public sealed partial class WindowedTables
             var b = FoldForPair(featureLevels[pairs.Pairs[p].B]);
             pairs.Tables[p].Increment(a, b);
         }
-
-        return true;
     }
 
     // Only the single writer counts into panes, and only it reads them (on expiry, transfer and

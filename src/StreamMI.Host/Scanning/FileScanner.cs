@@ -396,7 +396,8 @@ public sealed class FileScanner
         schema = schema with { RedundancyTopK = RedundancyTopK };
         try
         {
-            return new MonitorEngine(schema, Drift, concurrentApply: _threads > 1);
+            // A scan saves no partition state, so its whole-stream tables keep no panes.
+            return new MonitorEngine(schema, Drift, concurrentApply: _threads > 1, partitionState: false);
         }
         catch (ArgumentException ex) when (Drift?.Reference.Model is not null)
         {

@@ -102,6 +102,40 @@ public sealed class ConcurrentWholeStreamTests
     }
 
     [Fact]
+    public void Apply_WholeStreamWithoutPanes_EqualsTablesWithPanesBitForBit()
+    {
+        var events = Events(20_000, new Random(43));
+        (int A, int B)[] pairs = [(0, 1), (1, 2)];
+        var withPanes = new WindowedTables(WindowSpec.WholeStream, s_capacities, 4, pairs, PairLevelCap);
+        var without = new WindowedTables(
+            WindowSpec.WholeStream, s_capacities, 4, pairs, PairLevelCap, partitionPanes: false);
+
+        foreach (var e in events)
+        {
+            withPanes.Apply(e.Levels, e.Target, e.TimeMs);
+            without.Apply(e.Levels, e.Target, e.TimeMs);
+        }
+
+        var tables = withPanes.FeatureTarget.Concat(withPanes.Pairs)
+            .Zip(without.FeatureTarget.Concat(without.Pairs));
+        Assert.All(tables, t => Assert.Equal(
+            (t.First.SumPhi, t.First.NonZeroCells, t.First.Rows.SumPhi, t.First.Columns.SumPhi),
+            (t.Second.SumPhi, t.Second.NonZeroCells, t.Second.Rows.SumPhi, t.Second.Columns.SumPhi)));
+        Assert.False(without.KeepsPartitionPanes);
+        Assert.Throws<InvalidOperationException>(() => without.ExportPartition(0));
+        Assert.Equal((withPanes.StartMs, withPanes.EndMs), (without.StartMs, without.EndMs));
+    }
+
+    [Fact]
+    public void Constructor_RotatingWindowWithoutPanes_Throws()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new WindowedTables(
+            WindowSpec.Sliding(TimeSpan.FromMinutes(1), 6), [2], 2, partitionPanes: false));
+
+        Assert.Equal("partitionPanes", error.ParamName);
+    }
+
+    [Fact]
     public void Constructor_ByDefault_BuildsSingleWriterTables()
     {
         var single = new WindowedTables(WindowSpec.WholeStream, [2, 3], 2, [(0, 1)]);
