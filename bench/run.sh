@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every figure of docs/performance.md in one run:
 #
-#   bash bench/run.sh            # everything, about 25 minutes on an idle 2-core machine
+#   bash bench/run.sh            # everything; see the estimate below
 #   bash bench/run.sh --quick    # 100,000 events and BenchmarkDotNet's dry job, to check it runs
 #
 # Writes bench/results/: results.jsonl (one JSON line per figure), machine.txt, the
@@ -30,7 +30,10 @@ results="$out/results.jsonl"
 mkdir -p "$out" "$data"
 : > "$results"
 
-step() { printf '\n== %s (load %s)\n' "$1" "$(cut -d' ' -f1-3 /proc/loadavg)" >&2; }
+started=$SECONDS
+step() {
+    printf '\n== %s (at %d s, load %s)\n' "$1" $((SECONDS - started)) "$(cut -d' ' -f1-3 /proc/loadavg)" >&2
+}
 
 step "machine"
 {
@@ -121,3 +124,4 @@ harness calibrate end
 step "report"
 /usr/bin/python3 bench/report.py "$out" > "$out/report.md"
 cat "$out/report.md"
+printf '\n== done in %d s\n' $((SECONDS - started)) >&2
