@@ -614,7 +614,11 @@ public sealed partial class WindowedTables
         // Each shared folded margin moves with the first pair its feature is in, and only there.
         for (var p = 0; p < pairs.Tables.Length; p++)
         {
-            var transfer = new PaneTransfer(pairs.Tables[p], pairs.RowMarginOwner[p], pairs.ColumnMarginOwner[p], add);
+            var transfer = new PaneTransfer(
+                pairs.Tables[p],
+                pairs.RowMarginOwner[p],
+                pairs.ColumnMarginOwner[p],
+                add);
             pane.Pairs[p].ForEachNonZero(ref transfer);
         }
     }
