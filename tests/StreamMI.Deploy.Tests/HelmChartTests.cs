@@ -182,6 +182,94 @@ public sealed class HelmChartTests
         Assert.Equal(TimeSpan.FromSeconds(90), configuration.GetValue<TimeSpan>("StreamMI:ShutdownTimeout"));
         Assert.Equal(["--config", $"{mount["mountPath"]!.GetValue<string>()}/appsettings.json"], arguments);
         Assert.Equal("Production", Manifests.EnvValue(deployment, "DOTNET_ENVIRONMENT"));
+        Assert.Equal("streammi-state", configuration["StreamMI:State:Topic"]);
+        Assert.Equal("30s", configuration["StreamMI:State:Interval"]);
+        Assert.Null(configuration["StreamMI:State:Directory"]);
+    }
+
+    [Fact]
+    public async Task Render_StatePersistence_MountsANewClaimWhereTheConfigurationPutsTheStateDirectory()
+    {
+        var rendered = await HelmRender.RenderToFileAsync(
+            "--set", "state.persistence.enabled=true", "--set", "state.persistence.size=5Gi", "--set", "state.interval=1m");
+        var names = await Manifests.ValidateAsync(rendered);
+        var documents = await NodeScripts.ReadYamlAsync(rendered);
+        var deployment = Manifests.Single(documents, "Deployment");
+        var claim = Manifests.Single(documents, "PersistentVolumeClaim");
+        var configuration = AppSettings(documents);
+
+        var mount = Manifests.Container(deployment)["volumeMounts"]!.AsArray()
+            .Single(m => m!["name"]!.GetValue<string>() == "state")!;
+        var volume = deployment["spec"]!["template"]!["spec"]!["volumes"]!.AsArray()
+            .Single(v => v!["name"]!.GetValue<string>() == "state")!;
+
+        Assert.Contains("PersistentVolumeClaim/streammi-state", names);
+        Assert.Equal("/var/lib/streammi/state", configuration["StreamMI:State:Directory"]);
+        Assert.Equal("/var/lib/streammi/state", mount["mountPath"]!.GetValue<string>());
+        Assert.Null(mount["readOnly"]);
+        Assert.Equal("1m", configuration["StreamMI:State:Interval"]);
+        Assert.Null(configuration["StreamMI:State:Topic"]);
+        Assert.Equal("streammi-state", volume["persistentVolumeClaim"]!["claimName"]!.GetValue<string>());
+        Assert.Equal("streammi-state", claim["metadata"]!["name"]!.GetValue<string>());
+        Assert.Equal("5Gi", claim["spec"]!["resources"]!["requests"]!["storage"]!.GetValue<string>());
+        Assert.Equal("ReadWriteOnce", claim["spec"]!["accessModes"]![0]!.GetValue<string>());
+        Assert.Null(claim["spec"]!["storageClassName"]);
+
+        // Two pods must never write one directory, so an update stops the old pod first.
+        Assert.Equal("""{"type":"Recreate"}""", deployment["spec"]!["strategy"]!.ToJsonString());
+    }
+
+    [Fact]
+    public async Task Render_StatePersistenceWithExistingClaim_MountsItAndCreatesNone()
+    {
+        var rendered = await HelmRender.RenderToFileAsync(
+            "--set", "state.persistence.enabled=true", "--set", "state.persistence.existingClaim=kept-state");
+        var documents = await NodeScripts.ReadYamlAsync(rendered);
+        var deployment = Manifests.Single(documents, "Deployment");
+
+        var volume = deployment["spec"]!["template"]!["spec"]!["volumes"]!.AsArray()
+            .Single(v => v!["name"]!.GetValue<string>() == "state")!;
+
+        Assert.Equal("kept-state", volume["persistentVolumeClaim"]!["claimName"]!.GetValue<string>());
+        Assert.DoesNotContain(documents, d => d!["kind"]!.GetValue<string>() == "PersistentVolumeClaim");
+    }
+
+    [Fact]
+    public async Task Render_DefaultValues_SavesNoStateAndKeepsTheRollingUpdate()
+    {
+        var rendered = await HelmRender.RenderToFileAsync();
+        var documents = await NodeScripts.ReadYamlAsync(rendered);
+        var deployment = Manifests.Single(documents, "Deployment");
+
+        var configuration = AppSettings(documents);
+
+        Assert.Empty(configuration.GetSection("StreamMI:State").GetChildren());
+        Assert.Equal("RollingUpdate", deployment["spec"]!["strategy"]!["type"]!.GetValue<string>());
+        Assert.DoesNotContain(
+            deployment["spec"]!["template"]!["spec"]!["volumes"]!.AsArray(),
+            v => v!["name"]!.GetValue<string>() == "state");
+    }
+
+    [Theory]
+    [InlineData(
+        new[] { "--set", "state.topic=mi-state", "--set", "state.persistence.enabled=true" },
+        "state.topic and state.persistence.enabled are both set")]
+    [InlineData(
+        new[] { "--set", "replicaCount=3", "--set", "state.persistence.enabled=true" },
+        "state.persistence keeps state files for one worker; replicaCount is 3")]
+    public async Task Render_StateTheWorkerCouldNotUse_FailsSayingWhy(string[] arguments, string message)
+    {
+        var result = await HelmRender.RenderAsync(arguments);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(message, result.StandardError, StringComparison.Ordinal);
+    }
+
+    private static IConfigurationRoot AppSettings(JsonArray documents)
+    {
+        var json = Manifests.Single(documents, "ConfigMap", "streammi")["data"]!["appsettings.json"]!.GetValue<string>();
+
+        return new ConfigurationBuilder().AddJsonStream(new MemoryStream(Encoding.UTF8.GetBytes(json))).Build();
     }
 
     [Fact]

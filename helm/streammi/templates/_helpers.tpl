@@ -133,6 +133,34 @@ written over it. StreamMI:Kafka:Client holds librdkafka properties as they are.
 {{- $streammi := get $config "StreamMI" | default dict }}
 {{- $_ := set $streammi "Monitors" .Values.monitors }}
 {{- $_ := set $streammi "Kafka" (merge $kafka (get $streammi "Kafka" | default dict)) }}
+{{- $state := .Values.state }}
+{{- if or $state.topic $state.persistence.enabled }}
+{{- $saved := dict "Interval" $state.interval }}
+{{- if $state.topic }}
+{{- $_ := set $saved "Topic" $state.topic }}
+{{- else }}
+{{- $_ := set $saved "Directory" $state.persistence.mountPath }}
+{{- end }}
+{{- $_ := set $streammi "State" (merge $saved (get $streammi "State" | default dict)) }}
+{{- end }}
 {{- $_ := set $config "StreamMI" $streammi }}
 {{- toPrettyJson $config }}
+{{- end }}
+
+{{/*
+Refuses state settings the worker could not use: a topic and a directory at once (the worker
+refuses both), and a directory for more than one pod (each would overwrite the others' files).
+*/}}
+{{- define "streammi.stateCheck" -}}
+{{- $state := .Values.state }}
+{{- if and $state.topic $state.persistence.enabled }}
+{{- fail "state.topic and state.persistence.enabled are both set; use the topic (one or more replicas) or the directory (one replica), not both" }}
+{{- end }}
+{{- if and $state.persistence.enabled (gt (int .Values.replicaCount) 1) }}
+{{- fail (printf "state.persistence keeps state files for one worker; replicaCount is %d: use state.topic for several replicas" (int .Values.replicaCount)) }}
+{{- end }}
+{{- end }}
+
+{{- define "streammi.stateClaim" -}}
+{{- .Values.state.persistence.existingClaim | default (printf "%s-state" (include "streammi.fullname" .)) }}
 {{- end }}

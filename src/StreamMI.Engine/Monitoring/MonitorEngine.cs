@@ -117,6 +117,15 @@ public sealed partial class MonitorEngine
             }
             else
             {
+                // Known shortcoming: the pairs are chosen from this process's own warm-up events.
+                // Replicas sharing saved state each warm up on their own partitions, so replicas
+                // that finish their warm-ups before reading a peer's record (all of them, when
+                // they start together) can choose different pairs. A replica then refuses every
+                // partition saved with other pairs: its window leaves out those peers'
+                // partitions (peer records counted as incompatible), and a partition that moves
+                // to it starts empty from the group's committed offset instead of from its saved
+                // panes. Only a replica still warming up takes the pairs of the first record it
+                // reads. A reference file fixes the pairs in every replica alike.
                 _pairsPending = true;
             }
         }

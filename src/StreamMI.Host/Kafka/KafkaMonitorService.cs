@@ -30,6 +30,10 @@ public sealed partial class KafkaMonitorService : BackgroundService
     private readonly TimeProvider _time;
     private readonly PartitionStateManager? _state;
     private readonly Dictionary<int, long> _consumedNext = [];
+
+    // The offsets this member committed to the group, per owned partition; the consume loop's
+    // thread only (the rebalance handlers run on it too).
+    private readonly Dictionary<int, long> _committed = [];
     private readonly HashSet<int> _owned = [];
     private readonly HashSet<int> _atEnd = [];
     private readonly Lock _gate = new();
@@ -397,19 +401,23 @@ public sealed partial class KafkaMonitorService : BackgroundService
                 _owned.Remove(p);
                 _atEnd.Remove(p);
                 _consumedNext.Remove(p);
+                _committed.Remove(p);
                 _pipeline.ForgetPartition(p);
             }
         }
     }
 
-    // With saved state, the offsets committed are those whose state was just saved, so the group
-    // never points past a state that exists; without, they are the counted offsets.
+    // With saved state, the offsets committed are those of the newest saved records, so the group
+    // never points past a state that exists; without, they are the counted offsets. Offsets the
+    // group already holds from this member are left out; one whose commit failed is not, so it
+    // is retried at the next interval.
     private void Commit(IConsumer<byte[]?, byte[]?> consumer, HashSet<int>? partitions)
     {
         IEnumerable<KeyValuePair<int, long>> counted = _state is null
             ? _pipeline.CountedOffsets().Where(kv => partitions is null || partitions.Contains(kv.Key))
             : _state.Checkpoint(partitions) ?? new Dictionary<int, long>();
         var offsets = counted
+            .Where(kv => !_committed.TryGetValue(kv.Key, out var done) || done != kv.Value)
             .Select(kv => new TopicPartitionOffset(_pipeline.Topic, kv.Key, kv.Value))
             .ToList();
         if (offsets.Count == 0)
@@ -420,6 +428,10 @@ public sealed partial class KafkaMonitorService : BackgroundService
         try
         {
             consumer.Commit(offsets);
+            foreach (var offset in offsets)
+            {
+                _committed[offset.Partition.Value] = offset.Offset.Value;
+            }
         }
         catch (KafkaException ex)
         {

@@ -164,15 +164,24 @@ public sealed partial class PartitionStateManager : IDisposable
 
     /// <summary>
     /// Saves the owned partitions (only <paramref name="only"/> when given) whose counted offset
-    /// moved since their last save. Returns the saved offsets, to be committed, or null when
-    /// saving failed and nothing may be committed.
+    /// moved since their last save. Returns the offset of the newest saved or restored record of
+    /// every such owned partition, whether saved now or before, to be committed; null when saving
+    /// failed and nothing may be committed.
     /// </summary>
+    /// <remarks>
+    /// Offsets saved before are returned again so that a commit that failed (a rebalance, the
+    /// coordinator away) is retried at the next checkpoint, and a restored partition's offset
+    /// reaches the group as well: a partition whose record is later refused starts from the
+    /// group's committed offset, and that offset must not trail the state it replaces, or the
+    /// events between the two would be counted again. The caller leaves out offsets the group
+    /// already holds.
+    /// </remarks>
     public IReadOnlyDictionary<int, long>? Checkpoint(IReadOnlyCollection<int>? only = null)
     {
         var states = Wait(_pipeline.SnapshotOwnedAsync(only, _written));
         if (states.Count == 0)
         {
-            return new Dictionary<int, long>();
+            return SavedOffsets(only);
         }
 
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -189,16 +198,14 @@ public sealed partial class PartitionStateManager : IDisposable
         }
 
         Interlocked.Add(ref _saved, records.Count);
-        var offsets = new Dictionary<int, long>();
         foreach (var (partition, next, _) in states)
         {
             _written[partition] = next;
-            offsets[partition] = next;
         }
 
-        var saved = string.Join(", ", offsets.Select(kv => $"{kv.Key}@{kv.Value}"));
+        var saved = string.Join(", ", states.Select(s => $"{s.Partition}@{s.NextOffset}"));
         LogSaved(_logger, _pipeline.Name, saved, _store.Description);
-        return offsets;
+        return SavedOffsets(only);
     }
 
     /// <summary>
@@ -218,6 +225,11 @@ public sealed partial class PartitionStateManager : IDisposable
 
     /// <inheritdoc />
     public void Dispose() => _store.Dispose();
+
+    private Dictionary<int, long> SavedOffsets(IReadOnlyCollection<int>? only) =>
+        _written
+            .Where(kv => only is null || only.Contains(kv.Key))
+            .ToDictionary(kv => kv.Key, kv => kv.Value);
 
     private long? RestoreOne(int partition)
     {

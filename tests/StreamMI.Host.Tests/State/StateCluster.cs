@@ -89,6 +89,18 @@ internal sealed class StateCluster : IDisposable
             p => consumer.QueryWatermarkOffsets(new TopicPartition(Topic, p), TimeSpan.FromSeconds(10)).High.Value);
     }
 
+    /// <summary>
+    /// The offset a consumer group has committed for each input partition, read as a fresh member
+    /// of the group would read it on joining; negative where it has committed none.
+    /// </summary>
+    public Dictionary<int, long> CommittedOffsets(string groupId)
+    {
+        var config = new ConsumerConfig { BootstrapServers = BootstrapServers, GroupId = groupId, EnableAutoCommit = false };
+        using var reader = new ConsumerBuilder<Ignore, Ignore>(config).Build();
+        var all = Enumerable.Range(0, Partitions).Select(p => new TopicPartition(Topic, p)).ToList();
+        return reader.Committed(all, TimeSpan.FromSeconds(10)).ToDictionary(o => o.Partition.Value, o => o.Offset.Value);
+    }
+
     /// <summary>The newest raw record of each key in the state topic.</summary>
     public Dictionary<string, byte[]> ReadStateRecords()
     {
