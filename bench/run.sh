@@ -9,11 +9,10 @@
 # targets that docs/performance.md quotes. STREAMMI_BENCH_OUT moves the output, and
 # STREAMMI_BENCH_DATA the generated data set (about 400 MB for a million events).
 #
-# Duration on a 2-core machine: the quick run took 7 min 20 s under a load of 5 to 9 (most of it
-# the Release build, the engine step, which always counts a million events, and process
-# start-ups). The full run was estimated, not timed, at about 12 minutes: the BenchmarkDotNet
-# short job of all 14 benchmarks took 109 s alone, and the steps up to the Kafka producer took
-# about 7 minutes under a load of 2 to 10. Each step's start time is printed as it begins.
+# Duration on a 2-core machine: the full run took 349 s and 359 s on 2026-12-04 at a load of
+# 1 to 3 (docs/performance.md); the quick run about 7 minutes under a load of 5 to 9, most of it
+# the Release build, the engine step (which always counts a million events) and process
+# start-ups. Each step's start time and the load are printed as it begins.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
