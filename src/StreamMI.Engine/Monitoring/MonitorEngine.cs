@@ -25,6 +25,14 @@ namespace StreamMI.Engine.Monitoring;
 /// and <see cref="Snapshot"/> may run on any thread at any time and never block counting.
 /// </para>
 /// <para>
+/// A whole-stream engine without partition state can also count on several threads without
+/// sharing a counter: after the warm-up, each thread counts into its own
+/// <see cref="CountingShard"/> (<see cref="CreateShard"/>), and the counting thread adds each
+/// shard to the engine's tables once that thread is done (<see cref="Merge"/>). This is what the
+/// parallel file scan does; it needs no <c>concurrentApply</c>, which stays for callers that want
+/// one set of tables fed by several threads at once.
+/// </para>
+/// <para>
 /// With concurrent appliers, which events learn the numeric bin edges (and choose the redundancy
 /// pairs) depends on how the threads interleave. A caller that wants the edges of a
 /// single-threaded run applies the first events on one thread until <see cref="IsWarmingUp"/>
@@ -646,7 +654,8 @@ public sealed partial class MonitorEngine
         TailBuckets = field.Spec.Kind == FeatureKind.Categorical ? field.Spec.TailBuckets : 0,
     };
 
-    private int LevelOf(int field, int[] levels, double[] numbers) =>
+    // Internal for the shards, which bin with the engine's frozen edges.
+    internal int LevelOf(int field, int[] levels, double[] numbers) =>
         _binners[field] is { } binner ? binner.Encode(numbers[field]) : levels[field];
 
     private struct CellCollector(List<(int Row, int Column, long Count)> cells) : ICellVisitor

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using StreamMI.Decoding;
 using StreamMI.Decoding.Csv;
 using StreamMI.Decoding.Inference;
@@ -22,22 +23,29 @@ namespace StreamMI.Host.Scanning;
 /// the kind of every column the options do not name; they are then counted like the rest.
 /// </para>
 /// <para>
-/// With <see cref="Threads"/> above 1, rows are counted by that many worker threads into one
-/// engine whose whole-stream tables take concurrent writers, while the calling thread reads:
-/// it hands JSON Lines over as raw lines, which each worker decodes with its own decoder, and
-/// CSV as rows it has already split into fields (a quoted field may hold a newline, so only a
-/// reader that parses from the start knows where rows begin). The rows up to the end of the
-/// numeric warm-up are counted on the calling thread first, so the learned bin edges are
-/// those of a single-threaded scan.
+/// With <see cref="Threads"/> above 1, rows are counted by that many worker threads while the
+/// calling thread reads: it hands JSON Lines over as raw lines, which each worker decodes with its
+/// own decoder, and CSV as rows it has already split into fields (a quoted field may hold a
+/// newline, so only a reader that parses from the start knows where rows begin). The rows up to
+/// the end of the numeric warm-up are counted on the calling thread first, so the learned bin
+/// edges (and the redundancy pairs) are those of a single-threaded scan. Each worker then counts
+/// into a <see cref="CountingShard"/> of its own, single-writer tables shaped like the engine's,
+/// and once every worker has ended the calling thread merges the shards into the engine cell by
+/// cell. Whole-stream counts are additive, so the result is the same, and no counter is written by
+/// two threads: counting into one set of shared tables with interlocked operations, as the scan
+/// once did, made the cores fight over the cache lines of the target margin and the busiest cells.
+/// The engine's own tables have a single writer, the calling thread.
 /// </para>
 /// <para>
 /// A parallel scan then gives the same counts for every value of every feature, and so the same
-/// estimates, as a single-threaded one, with two differences. Categorical levels are numbered
-/// in the order the workers first meet values, which changes nothing in the estimates but
-/// the order in which read-time estimators add up rows, so estimates agree to about 1e-15
-/// relative rather than bit for bit. And a feature with more distinct values than its level
-/// cap gives its exact levels to the first values met, which now depends on the interleaving of
-/// the workers, so such a feature's (capped, lower-bound) MI can differ between runs.
+/// estimates, as a single-threaded one, with two differences. Categorical levels are numbered in
+/// the order the workers first meet values (the encoders are the engine's, shared by every shard,
+/// so a level means the same value in each), which changes nothing in the estimates but the order
+/// in which read-time estimators add up rows, so estimates agree to about 1e-15 relative rather
+/// than bit for bit. And a feature with more distinct values than its level cap gives its exact
+/// levels to the first values met, which now depends on the interleaving of the workers, so such
+/// a feature's (capped, lower-bound) MI can differ between runs. Each worker's shard holds a
+/// copy of the tables until the merge, so a parallel scan takes up to that much more memory.
 /// </para>
 /// </remarks>
 public sealed class FileScanner
@@ -204,11 +212,14 @@ public sealed class FileScanner
     // rows read.
     private long CountCsvInParallel(CsvReader reader, CsvRecordDecoder decoder, MonitorEngine engine, long before)
     {
+        var shards = new ConcurrentQueue<CountingShard>();
         using var workers = new ParallelCounting<FieldBatch>(
             _threads,
             () => new FieldBatch(),
             () =>
             {
+                var shard = engine.CreateShard();
+                shards.Enqueue(shard);
                 var sink = new RecordSink(engine.CreateRecord());
                 return batch =>
                 {
@@ -218,11 +229,11 @@ public sealed class FileScanner
                         var error = batch.Replay(i, sink);
                         if (error != DecodeError.None)
                         {
-                            engine.CountSkipped(RecordSink.ToSkipReason(error));
+                            shard.CountSkipped(RecordSink.ToSkipReason(error));
                         }
                         else
                         {
-                            engine.Apply(sink.Record);
+                            shard.Apply(sink.Record);
                         }
                     }
                 };
@@ -245,6 +256,7 @@ public sealed class FileScanner
 
         workers.Submit(current);
         workers.Complete();
+        MergeShards(engine, shards);
         return rows;
     }
 
@@ -309,11 +321,14 @@ public sealed class FileScanner
     // own decoder; returns the lines read.
     private long CountLinesInParallel(JsonLinesReader lines, IReadOnlyList<string> paths, MonitorEngine engine, long before)
     {
+        var shards = new ConcurrentQueue<CountingShard>();
         using var workers = new ParallelCounting<LineBatch>(
             _threads,
             () => new LineBatch(),
             () =>
             {
+                var shard = engine.CreateShard();
+                shards.Enqueue(shard);
                 var decoder = new JsonEventDecoder(paths);
                 var sink = new RecordSink(engine.CreateRecord());
                 return batch =>
@@ -321,7 +336,7 @@ public sealed class FileScanner
                     for (var i = 0; i < batch.Count; i++)
                     {
                         var whole = batch.TryGetLine(i, out var line);
-                        Count(engine, decoder, sink, line, oversized: !whole);
+                        Count(shard, decoder, sink, line, oversized: !whole);
                     }
                 };
             });
@@ -343,13 +358,23 @@ public sealed class FileScanner
 
         workers.Submit(current);
         workers.Complete();
+        MergeShards(engine, shards);
         return rows;
     }
 
-    // Workers take over once the engine counts concurrently and the first event has been counted:
-    // the numeric bin edges are learned and the window's pane exists, both from this thread.
+    // Workers take over once the warm-up is over: the numeric bin edges are learned and the
+    // pairs chosen, from this thread, and the workers' shards count with them.
     private bool ReadyForWorkers(MonitorEngine engine) =>
-        _threads > 1 && !engine.IsWarmingUp && engine.Counted > 0;
+        _threads > 1 && !engine.IsWarmingUp;
+
+    // On the calling thread, after every worker has ended (the joins publish the shards' counts).
+    private static void MergeShards(MonitorEngine engine, ConcurrentQueue<CountingShard> shards)
+    {
+        foreach (var shard in shards)
+        {
+            engine.Merge(shard);
+        }
+    }
 
     private static void Count(MonitorEngine engine, JsonEventDecoder decoder, RecordSink sink, ReadOnlySpan<byte> line, bool oversized)
     {
@@ -362,6 +387,19 @@ public sealed class FileScanner
         }
 
         engine.Apply(sink.Record);
+    }
+
+    private static void Count(CountingShard shard, JsonEventDecoder decoder, RecordSink sink, ReadOnlySpan<byte> line, bool oversized)
+    {
+        sink.Reset();
+        var error = oversized ? DecodeError.Oversized : decoder.Decode(line, sink);
+        if (error != DecodeError.None)
+        {
+            shard.CountSkipped(RecordSink.ToSkipReason(error));
+            return;
+        }
+
+        shard.Apply(sink.Record);
     }
 
     private MonitorEngine CreateEngine(IReadOnlyList<string> columns, Func<string, ColumnKindResult> infer)
@@ -396,8 +434,10 @@ public sealed class FileScanner
         schema = schema with { RedundancyTopK = RedundancyTopK };
         try
         {
-            // A scan saves no partition state, so its whole-stream tables keep no panes.
-            return new MonitorEngine(schema, Drift, concurrentApply: _threads > 1, partitionState: false);
+            // A scan saves no partition state, so its whole-stream tables keep no panes. Worker
+            // threads count into shards of their own, merged on this thread: the engine's tables
+            // have one writer either way.
+            return new MonitorEngine(schema, Drift, partitionState: false);
         }
         catch (ArgumentException ex) when (Drift?.Reference.Model is not null)
         {

@@ -1,0 +1,107 @@
+using StreamMI.Engine.Discretisation;
+using StreamMI.Engine.Windows;
+
+namespace StreamMI.Engine.Monitoring;
+
+/// <summary>
+/// One thread's share of a whole-stream count: single-writer tables shaped like its engine's,
+/// which the engine adds to its own with <see cref="MonitorEngine.Merge"/> once the thread is done.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Whole-stream counts are additive, so threads that each count part of the input into their own
+/// shard and then merge give the engine exactly the tables one thread would have built from all
+/// of it. Each counter of a shard changes with a plain store, and no two threads ever write the
+/// same cache line, where counting into shared tables would need an interlocked operation on
+/// counters that every thread touches (the target margin above all).
+/// </para>
+/// <para>
+/// A shard is made after the warm-up (<see cref="MonitorEngine.CreateShard"/>): the numeric bin
+/// edges are frozen and the pairs chosen, and the shard reads them from its engine. It also
+/// numbers categorical levels through its engine's encoders, which take any number of threads,
+/// so a level means the same value in every shard and in the engine.
+/// </para>
+/// <para>
+/// Threads: a shard belongs to one thread at a time; its engine's <see cref="MonitorEngine.Merge"/>
+/// reads it after that thread has finished (a thread join, for example, makes its writes visible).
+/// </para>
+/// </remarks>
+public sealed class CountingShard
+{
+    private readonly MonitorEngine _engine;
+    private readonly long[] _skipped = new long[SkipReasons.All.Count];
+    private long _counted;
+
+    internal CountingShard(MonitorEngine engine, WindowedTables tables)
+    {
+        _engine = engine;
+        Tables = tables;
+    }
+
+    /// <summary>The engine that made this shard and merges it.</summary>
+    public MonitorEngine Engine => _engine;
+
+    /// <summary>The shard's own tables: whole stream, single writer, no panes.</summary>
+    public WindowedTables Tables { get; }
+
+    /// <summary>Events counted in this shard.</summary>
+    public long Counted => _counted;
+
+    /// <summary>True once the engine has merged this shard, which then takes no more events.</summary>
+    public bool IsMerged { get; private set; }
+
+    /// <summary>Events skipped in this shard for one reason.</summary>
+    public long Skipped(SkipReason reason) => _skipped[(int)reason];
+
+    /// <summary>
+    /// Counts a decoded event into the shard, by the rules of <see cref="MonitorEngine.Apply(EventRecord)"/>
+    /// after the warm-up: an event with a problem, or without a target, is skipped and counted by
+    /// reason; any other is counted. Never returns <see cref="ApplyOutcome.Buffered"/> or
+    /// <see cref="ApplyOutcome.Late"/>.
+    /// </summary>
+    public ApplyOutcome Apply(EventRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        if (IsMerged)
+        {
+            throw new InvalidOperationException("The shard was merged: its counts are the engine's now.");
+        }
+
+        if (record.Problem is null && !record.HasTarget)
+        {
+            record.Fail(SkipReason.MissingTarget, record.TargetField);
+        }
+
+        if (record.Problem is { } problem)
+        {
+            CountSkipped(problem);
+            return ApplyOutcome.Skipped;
+        }
+
+        var levels = record.LevelsBuffer;
+        var numbers = record.Numbers;
+        var features = record.FeatureLevels;
+        for (var f = 0; f < features.Length; f++)
+        {
+            features[f] = _engine.LevelOf(f, levels, numbers);
+        }
+
+        var target = _engine.LevelOf(features.Length, levels, numbers);
+        if (target == Levels.Missing)
+        {
+            CountSkipped(SkipReason.MissingTarget);
+            return ApplyOutcome.Skipped;
+        }
+
+        // Without panes, the whole stream takes every event.
+        Tables.Apply(features, target, record.EventTimeMs);
+        _counted++;
+        return ApplyOutcome.Counted;
+    }
+
+    /// <summary>Counts an event that the decoder could not read, by reason.</summary>
+    public void CountSkipped(SkipReason reason) => _skipped[(int)reason]++;
+
+    /// <summary>Marks the shard merged; the engine calls it once, after adding the counts.</summary>
+    internal void MarkMerged() => IsMerged = true;
+}
