@@ -23,6 +23,7 @@ public class DecodeAndCountBenchmarks
     private NullSink _nothing = null!;
     private RecordSink _sink = null!;
     private MonitorEngine _engine = null!;
+    private WindowSpec _window = null!;
 
     /// <summary>The window counted into: the worker's sliding default, or a scan's whole stream.</summary>
     [Params("sliding-1h-60", "whole-stream")]
@@ -32,15 +33,10 @@ public class DecodeAndCountBenchmarks
     public void Setup()
     {
         _events = [.. DataSetGenerator.Rows(Events, seed: 20240917).Select(r => Encoding.UTF8.GetBytes(r.Json))];
-        var window = Window == "whole-stream" ? WindowSpec.WholeStream : WindowSpec.Sliding(TimeSpan.FromHours(1), 60);
-        _engine = ScanThroughput.CreateEngine(window);
+        _window = Window == "whole-stream" ? WindowSpec.WholeStream : WindowSpec.Sliding(TimeSpan.FromHours(1), 60);
         _decoder = new JsonEventDecoder(ScanThroughput.Fields);
         _nothing = new NullSink();
-        _sink = new RecordSink(_engine.CreateRecord());
-
-        // Learn the numeric edges from the events, so every measured event is counted.
-        DecodeAndCount();
-        _engine.CompleteWarmUp();
+        StartEngine();
     }
 
     [Benchmark(OperationsPerInvoke = Events)]
@@ -64,6 +60,29 @@ public class DecodeAndCountBenchmarks
 
     [Benchmark(OperationsPerInvoke = Events)]
     public void DecodeAndCount()
+    {
+        // Every event falls in one pane, so the window never expires anything: a fresh engine
+        // before it reaches its limit of 10^8 events keeps the benchmark timing counted events
+        // rather than refused ones (about once every 6,000 operations).
+        if (_engine.Tables.Events > _engine.Tables.MaxEvents - Events)
+        {
+            StartEngine();
+        }
+
+        CountAll();
+    }
+
+    private void StartEngine()
+    {
+        _engine = ScanThroughput.CreateEngine(_window);
+        _sink = new RecordSink(_engine.CreateRecord());
+
+        // Learn the numeric edges from the events, so every measured event is counted.
+        CountAll();
+        _engine.CompleteWarmUp();
+    }
+
+    private void CountAll()
     {
         foreach (var e in _events)
         {

@@ -11,7 +11,8 @@ namespace StreamMI.Engine.Counting;
 /// rounding residue, and over tens of millions of window expiries the residue grows without
 /// bound. A fixed-point term is a pure function of n, so an expiry subtracts exactly what the
 /// matching increment added and the sums always equal a recount from the cells. At a scale of
-/// 2^32 an Int64 sum holds φ(N) for N up to about 10^8 events in one window.
+/// 2^32 an Int64 sum holds φ(N) for N up to about 1.157 × 10^8 events in one window; windows
+/// stop counting at <see cref="MaxWindowEvents"/>.
 /// </para>
 /// <para>
 /// Every count change needs two terms, and computing one takes a logarithm (about 11 ns on the
@@ -28,7 +29,11 @@ public static class EntropyTerms
     /// <summary>The fixed-point scale: one nat is this many units.</summary>
     public const double Scale = 4294967296.0;
 
-    /// <summary>The largest window, in events, whose sums cannot overflow.</summary>
+    /// <summary>
+    /// The largest window, in events, whose sums cannot overflow: φ(10^8) is about 7.9 × 10^18
+    /// units, below <see cref="long.MaxValue"/> (about 9.2 × 10^18), which φ passes near
+    /// 1.157 × 10^8 events. <see cref="Windows.WindowedTables"/> refuses events beyond it.
+    /// </summary>
     public const long MaxWindowEvents = 100_000_000;
 
     /// <summary>Counts below this take their terms from the table instead of a logarithm.</summary>

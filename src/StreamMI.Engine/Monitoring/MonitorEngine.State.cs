@@ -40,8 +40,9 @@ public sealed partial class MonitorEngine
     /// Replaces one partition's panes with saved ones. Categorical levels are matched by value,
     /// so the saving process may have numbered them differently. While bin edges are still being
     /// learned, the saved edges are adopted and the events held so far are counted with them.
-    /// Returns why the state does not fit (other fields, other bin edges, another window) and
-    /// leaves the partition as it was when it does not.
+    /// Returns why the state does not fit (other fields, other bin edges, another window, or more
+    /// events than the window may hold with the other partitions' panes) and leaves the partition
+    /// as it was when it does not.
     /// </summary>
     /// <remarks>
     /// A categorical value saved with an exact level takes an exact level here too while this
@@ -83,7 +84,7 @@ public sealed partial class MonitorEngine
             _pairsPending = false;
         }
 
-        problem ??= Tables.FindProblem(remapped);
+        problem ??= Tables.FindProblem(remapped) ?? Tables.FindOverflow(partition, remapped);
         if (problem is not null)
         {
             return StateImportResult.Incompatible($"its panes do not fit: {problem}");

@@ -82,6 +82,20 @@ public sealed partial class MonitorEngine
         DriftSettings? drift,
         bool concurrentApply = false,
         bool partitionState = true)
+        : this(schema, drift, concurrentApply, partitionState, EntropyTerms.MaxWindowEvents)
+    {
+    }
+
+    /// <summary>
+    /// Creates a monitor whose window holds at most <paramref name="maxWindowEvents"/> events, for
+    /// tests that fill a window without counting 10^8 events.
+    /// </summary>
+    internal MonitorEngine(
+        MonitorSchema schema,
+        DriftSettings? drift,
+        bool concurrentApply,
+        bool partitionState,
+        long maxWindowEvents)
     {
         ArgumentNullException.ThrowIfNull(schema);
         schema.Validate();
@@ -148,9 +162,11 @@ public sealed partial class MonitorEngine
             [.. _fields[..^1].Select(f => f.Capacity)],
             _fields[^1].Capacity,
             pairs,
+            WindowedTables.DefaultPairLevelCap,
             referenceLagPanes: reference?.Kind == ReferenceKind.Lagged ? reference.LagPanes : 0,
             concurrentWriters: concurrentApply,
-            partitionPanes: partitionState);
+            partitionPanes: partitionState,
+            maxEvents: maxWindowEvents);
 
         if (drift is not null)
         {
@@ -464,9 +480,13 @@ public sealed partial class MonitorEngine
             return ApplyOutcome.Skipped;
         }
 
-        if (!Tables.Apply(partition, features, target, eventTimeMs))
+        switch (Tables.ApplyEvent(partition, features, target, eventTimeMs))
         {
-            return ApplyOutcome.Late;
+            case ApplyResult.Late:
+                return ApplyOutcome.Late;
+            case ApplyResult.WindowFull:
+                CountSkipped(SkipReason.WindowFull);
+                return ApplyOutcome.WindowFull;
         }
 
         if (_concurrentApply)

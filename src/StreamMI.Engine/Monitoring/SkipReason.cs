@@ -39,4 +39,10 @@ public enum SkipReason
     /// <summary>The event time lies further ahead of the worker's clock than a window length:
     /// counted, it would move a sliding window past every real event.</summary>
     FutureTimestamp,
+
+    /// <summary>The window already holds <see cref="Counting.EntropyTerms.MaxWindowEvents"/> events, and
+    /// counting more would overflow its fixed-point entropy sums. The event is skipped and counted
+    /// here; counting resumes when old panes leave a sliding or tumbling window and make room, and
+    /// never for a whole-stream window.</summary>
+    WindowFull,
 }

@@ -17,6 +17,7 @@ public static class SkipReasons
         "missing_timestamp",
         "empty_message",
         "future_timestamp",
+        "window_full",
     ];
 
     /// <summary>Every reason, in declaration order.</summary>

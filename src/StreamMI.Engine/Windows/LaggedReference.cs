@@ -7,9 +7,18 @@ namespace StreamMI.Engine.Windows;
 /// a fixed number of panes earlier. <see cref="WindowedTables"/> keeps them up to date.
 /// </summary>
 /// <remarks>
+/// <para>
 /// Written only by the thread that applies events to the window (a pane entering or leaving the
 /// reference is added or subtracted cell by cell), so its tables are built for a single writer;
 /// any thread may read, as with the window tables.
+/// </para>
+/// <para>
+/// The reference is not simply an earlier state of the window: a pane keeps taking events while
+/// it is in the window, after older panes have left, and late events of a lagging partition go
+/// into panes outside the window. Its K panes could therefore hold more than the window ever did.
+/// <see cref="WindowedTables"/> bounds it by holding every pane from the oldest of the reference
+/// to the newest of the window to <see cref="WindowedTables.MaxEvents"/> events together.
+/// </para>
 /// </remarks>
 public sealed class LaggedReference
 {

@@ -19,6 +19,12 @@ public sealed record WindowSpec(WindowMode Mode, TimeSpan Length, int Panes)
     public int PaneCount => Mode == WindowMode.Sliding ? Panes : 1;
 
     /// <summary>One pane's length in milliseconds of event time.</summary>
+    /// <remarks>
+    /// A length that does not divide into whole milliseconds per pane is rounded down, so such a
+    /// window is shorter than configured by less than one millisecond per pane (a 1-hour window
+    /// of 7 panes covers 3,599,995 ms). Panes start at multiples of this length since the Unix
+    /// epoch, so every worker cuts the same event times into the same panes.
+    /// </remarks>
     public long PaneMilliseconds => Mode switch
     {
         WindowMode.WholeStream => long.MaxValue,

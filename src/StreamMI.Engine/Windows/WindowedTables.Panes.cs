@@ -22,8 +22,12 @@ public sealed partial class WindowedTables
 
         public PagedCounts[] Pairs { get; set; }
 
+        // Events counted into the pane, to take them off the held events when the pane leaves.
+        public long Events { get; set; }
+
         public void Clear()
         {
+            Events = 0;
             foreach (var counts in FeatureTarget)
             {
                 counts.Clear();

@@ -106,14 +106,15 @@ public sealed partial class WindowedTables
     /// Replaces one partition's panes with saved ones: the old panes leave the window tables,
     /// the new ones inside the window join them, and the window moves on if the saved partition
     /// is ahead of it. Throws <see cref="ArgumentException"/> when <see cref="FindProblem"/>
-    /// finds one, and <see cref="InvalidOperationException"/> for tables built without partition
-    /// panes. Belongs to the counting thread.
+    /// finds one or when the window would then hold more than <see cref="MaxEvents"/> events,
+    /// and <see cref="InvalidOperationException"/> for tables built without partition panes.
+    /// Belongs to the counting thread.
     /// </summary>
     public void ReplacePartition(int partition, PartitionWindowState state)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(partition);
         ThrowIfNoPanes();
-        if (FindProblem(state) is { } problem)
+        if ((FindProblem(state) ?? FindOverflow(partition, state)) is { } problem)
         {
             throw new ArgumentException(
                 $"The saved panes of partition {partition} do not fit: {problem}.",
@@ -142,6 +143,7 @@ public sealed partial class WindowedTables
         {
             var pane = panes.PaneOf(saved.Id);
             FillPane(pane.FeatureTarget, saved.FeatureTarget);
+            pane.Events = EventsIn(saved);
             FillPane(pane.Pairs, saved.Pairs);
 
             // Joins the window tables and the lagged reference where its id is inside them.
@@ -162,6 +164,54 @@ public sealed partial class WindowedTables
         {
             Volatile.Write(ref _maxTime, state.MaxTimeMs);
         }
+    }
+
+    /// <summary>
+    /// Why <paramref name="state"/> cannot replace the panes of <paramref name="partition"/>
+    /// without passing the window's limit, in one sentence, or null when it can: the panes of
+    /// the other partitions and the saved panes that the window and its lagged reference would
+    /// keep must hold at most <see cref="MaxEvents"/> events. Refusing the whole state keeps the
+    /// partition's panes consistent, where counting only part of it would not. Call after
+    /// <see cref="FindProblem"/> finds none; belongs to the counting thread.
+    /// </summary>
+    internal string? FindOverflow(int partition, PartitionWindowState state)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        if (state.NewestPane == long.MinValue)
+        {
+            return null;
+        }
+
+        // The held panes after the replacement: the window may move on to the saved newest pane.
+        var newest = Math.Max(_newestPane, state.NewestPane);
+        long held = 0;
+        foreach (var other in _partitions)
+        {
+            if (other.Id == partition)
+            {
+                continue;
+            }
+
+            foreach (var pane in other.Panes)
+            {
+                if (pane.Id != long.MinValue && pane.Id > newest - _ringPanes)
+                {
+                    held += pane.Events;
+                }
+            }
+        }
+
+        foreach (var saved in state.Panes)
+        {
+            if (saved.Id > newest - _ringPanes)
+            {
+                held += EventsIn(saved);
+            }
+        }
+
+        return held > _maxEvents
+            ? $"the window would hold {held} events with them, more than its limit of {_maxEvents}"
+            : null;
     }
 
     /// <summary>
@@ -208,6 +258,10 @@ public sealed partial class WindowedTables
         counts.ForEachNonZero(ref collector);
         return [.. collector.Cells];
     }
+
+    // Every event adds one to every table of its pane, and FindProblem has checked that the
+    // tables agree and that there is at least one.
+    private static long EventsIn(PaneState saved) => saved.FeatureTarget[0].Sum(cell => (long)cell.Count);
 
     private static void FillPane(PagedCounts[] counts, IReadOnlyList<TableCell[]> cells)
     {

@@ -60,6 +60,14 @@ namespace StreamMI.Engine.Windows;
 /// keeps panes.
 /// </para>
 /// <para>
+/// A window holds at most <see cref="MaxEvents"/> events (<see cref="EntropyTerms.MaxWindowEvents"/>
+/// unless a test sets fewer): past that the fixed-point entropy sums would overflow. An event that
+/// finds the window full is refused (<see cref="Apply(int, ReadOnlySpan{int}, int, long)"/> returns
+/// false) after it has moved a sliding window on, since the panes it expires may make room. With
+/// a lagged reference the limit covers every pane from the oldest of the reference to the newest
+/// of the window, so that neither the window nor the reference can pass it.
+/// </para>
+/// <para>
 /// Feature–feature tables fold each feature's levels to at most 2 × <c>pairLevelCap</c> rows by
 /// taking levels above the cap modulo the cap. Their MI is then that of the folded variables,
 /// a lower bound on the true redundancy for features with more levels than the cap. The folded
@@ -68,6 +76,9 @@ namespace StreamMI.Engine.Windows;
 /// </remarks>
 public sealed partial class WindowedTables
 {
+    /// <summary>The pair level cap a monitor uses unless told otherwise.</summary>
+    internal const int DefaultPairLevelCap = 64;
+
     private readonly Marginal[] _features;
     private readonly ContingencyTable[] _featureTarget;
     private readonly IReadOnlyList<int> _featureCapacities;
@@ -77,6 +88,7 @@ public sealed partial class WindowedTables
     private readonly long _paneMs;
     private readonly bool _concurrent;
     private readonly bool _keepsPanes;
+    private readonly long _maxEvents;
     private readonly List<PartitionPanes> _partitions = [];
     private PartitionPanes?[] _byId = new PartitionPanes?[4];
     private PairSet _pairSet;
@@ -85,6 +97,12 @@ public sealed partial class WindowedTables
     private long _late;
     private long _minTime = long.MaxValue;
     private long _maxTime = long.MinValue;
+
+    // Events in every partition's panes from the oldest pane of the lagged reference to the newest
+    // of the window (the window alone without a reference): the window tables and the reference
+    // hold subsets of them, so keeping this at or below _maxEvents keeps both below the limit.
+    // Only the single writer of a pane window uses it.
+    private long _heldEvents;
 
     /// <summary>
     /// Creates empty tables. <paramref name="concurrentWriters"/> lets several threads call
@@ -98,12 +116,42 @@ public sealed partial class WindowedTables
         IReadOnlyList<int> featureCapacities,
         int targetCapacity,
         IReadOnlyList<(int A, int B)>? pairs = null,
-        int pairLevelCap = 64,
+        int pairLevelCap = DefaultPairLevelCap,
         int referenceLagPanes = 0,
         bool concurrentWriters = false,
         bool partitionPanes = true)
+        : this(
+            window,
+            featureCapacities,
+            targetCapacity,
+            pairs,
+            pairLevelCap,
+            referenceLagPanes,
+            concurrentWriters,
+            partitionPanes,
+            EntropyTerms.MaxWindowEvents)
+    {
+    }
+
+    /// <summary>
+    /// Creates empty tables that hold at most <paramref name="maxEvents"/> events, for tests that
+    /// fill a window without counting 10^8 events. A limit above
+    /// <see cref="EntropyTerms.MaxWindowEvents"/> is refused, as its sums could overflow.
+    /// </summary>
+    internal WindowedTables(
+        WindowSpec window,
+        IReadOnlyList<int> featureCapacities,
+        int targetCapacity,
+        IReadOnlyList<(int A, int B)>? pairs,
+        int pairLevelCap,
+        int referenceLagPanes,
+        bool concurrentWriters,
+        bool partitionPanes,
+        long maxEvents)
     {
         ArgumentNullException.ThrowIfNull(window);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxEvents);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxEvents, EntropyTerms.MaxWindowEvents);
         ArgumentNullException.ThrowIfNull(featureCapacities);
         if (featureCapacities.Count == 0)
         {
@@ -133,6 +181,7 @@ public sealed partial class WindowedTables
         }
 
         Window = window;
+        _maxEvents = maxEvents;
         _concurrent = concurrentWriters;
         _keepsPanes = partitionPanes && !concurrentWriters;
         _paneMs = window.PaneMilliseconds;
@@ -159,6 +208,12 @@ public sealed partial class WindowedTables
 
     /// <summary>The window's shape.</summary>
     public WindowSpec Window { get; }
+
+    /// <summary>
+    /// The most events the window holds (with a lagged reference, the window and the reference
+    /// together); further events are refused until old panes leave the window.
+    /// </summary>
+    public long MaxEvents => _maxEvents;
 
     /// <summary>True when several threads may apply events at once.</summary>
     public bool ConcurrentWriters => _concurrent;
@@ -314,8 +369,9 @@ public sealed partial class WindowedTables
 
     /// <summary>
     /// Counts one event of a stream read as a single partition. <paramref name="featureLevels"/>
-    /// holds a level per feature. Returns false (and counts the event as late) when its pane has
-    /// already left the window.
+    /// holds a level per feature. Returns false when the event is not counted: its pane has
+    /// already left the window (counted in <see cref="LateEvents"/>), or the window already holds
+    /// <see cref="MaxEvents"/> events.
     /// </summary>
     public bool Apply(ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs) =>
         Apply(0, featureLevels, targetLevel, eventTimeMs);
@@ -324,9 +380,17 @@ public sealed partial class WindowedTables
     /// Counts one event of input partition <paramref name="partition"/> (zero or more).
     /// Returns false, and counts the event as late, when it is not in the window tables: its
     /// pane has left its partition's window (the event is dropped), or has left the monitor's
-    /// window only (the event is kept in the partition's pane).
+    /// window only (the event is kept in the partition's pane). Returns false as well, counting
+    /// nothing, when the window already holds <see cref="MaxEvents"/> events.
     /// </summary>
-    public bool Apply(int partition, ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs)
+    public bool Apply(int partition, ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs) =>
+        ApplyEvent(partition, featureLevels, targetLevel, eventTimeMs) == ApplyResult.Counted;
+
+    /// <summary>
+    /// Counts one event as <see cref="Apply(int, ReadOnlySpan{int}, int, long)"/> does, and says
+    /// whether an event that is not counted was late or found the window full.
+    /// </summary>
+    internal ApplyResult ApplyEvent(int partition, ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs)
     {
         Debug.Assert(featureLevels.Length == _featureTarget.Length);
 
@@ -356,7 +420,22 @@ public sealed partial class WindowedTables
         else if (paneId <= panes.Newest - _paneCount)
         {
             Interlocked.Increment(ref _late);
-            return false;
+            return ApplyResult.Late;
+        }
+
+        // Checked only now, after the window has moved on: the panes an event expires can make
+        // room for it. A pane at or before the oldest the window and its reference keep can never
+        // join either (both only move forward), so an event there, kept in its lagging
+        // partition's pane alone, is not held against the limit.
+        var held = paneId > _newestPane - _ringPanes;
+        if (held)
+        {
+            if (_heldEvents >= _maxEvents)
+            {
+                return ApplyResult.WindowFull;
+            }
+
+            _heldEvents++;
         }
 
         panes.TrackTime(eventTimeMs);
@@ -388,7 +467,7 @@ public sealed partial class WindowedTables
         }
 
         CountInPane(pane, featureLevels, targetLevel, pairs);
-        return inWindow;
+        return inWindow ? ApplyResult.Counted : ApplyResult.Late;
     }
 
     /// <summary>Bytes of cell storage held by the window tables and all panes.</summary>
@@ -451,8 +530,17 @@ public sealed partial class WindowedTables
     // A whole stream without panes. With concurrent writers, any number of threads at once: the
     // first events of two threads may both find no newest pane and both store pane 0 as the
     // first and newest; they store the same values, so the race is harmless.
-    private bool ApplyWithoutPanes(ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs)
+    private ApplyResult ApplyWithoutPanes(ReadOnlySpan<int> featureLevels, int targetLevel, long eventTimeMs)
     {
+        // Nothing of a whole stream expires: once full, the window refuses every further event.
+        // Concurrent writers may each read a total just below the limit before any of them has
+        // added its event, so the window can pass the limit by fewer events than there are
+        // threads. That is harmless: the sums overflow only past about 1.157 × 10^8 events.
+        if (Target.Total >= _maxEvents)
+        {
+            return ApplyResult.WindowFull;
+        }
+
         if (Volatile.Read(ref _newestPane) == long.MinValue)
         {
             Volatile.Write(ref _firstPane, 0);
@@ -472,7 +560,7 @@ public sealed partial class WindowedTables
             CountAlone(featureLevels, targetLevel, pairs);
         }
 
-        return true;
+        return ApplyResult.Counted;
     }
 
     // Every counter changes with an interlocked operation, for concurrent writers.
@@ -505,6 +593,7 @@ public sealed partial class WindowedTables
     // export), so plain increments suffice.
     private void CountInPane(Pane pane, ReadOnlySpan<int> featureLevels, int targetLevel, PairSet pairs)
     {
+        pane.Events++;
         var cells = pane.FeatureTarget;
         for (var f = 0; f < cells.Length; f++)
         {
@@ -543,6 +632,13 @@ public sealed partial class WindowedTables
                         Transfer(pane, _featureTarget, _features, Target, _pairSet, add: false);
                     }
 
+                    // Every event of a pane still held was counted while it was held: the held
+                    // panes only move forward, so a pane held now was held when its events came.
+                    if (pane.Id > old - _ringPanes && pane.Id <= newest - _ringPanes)
+                    {
+                        _heldEvents -= pane.Events;
+                    }
+
                     if (Reference is not { } reference)
                     {
                         continue;
@@ -568,6 +664,11 @@ public sealed partial class WindowedTables
 
     private void SubtractFromWindow(Pane pane)
     {
+        if (pane.Id > _newestPane - _ringPanes)
+        {
+            _heldEvents -= pane.Events;
+        }
+
         if (pane.Id > _newestPane - _paneCount)
         {
             Transfer(pane, _featureTarget, _features, Target, _pairSet, add: false);
@@ -581,6 +682,11 @@ public sealed partial class WindowedTables
 
     private void AddToWindow(Pane pane)
     {
+        if (pane.Id > _newestPane - _ringPanes)
+        {
+            _heldEvents += pane.Events;
+        }
+
         if (pane.Id > _newestPane - _paneCount)
         {
             Transfer(pane, _featureTarget, _features, Target, _pairSet, add: true);

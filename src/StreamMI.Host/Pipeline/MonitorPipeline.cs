@@ -60,6 +60,9 @@ public sealed partial class MonitorPipeline
     private Task _completion = Task.CompletedTask;
     private long _consumed;
 
+    // Set by the counting stage the first time the window is full, so that it says so once.
+    private bool _windowFullLogged;
+
     /// <summary>
     /// Creates a pipeline; <see cref="Start"/> runs it. With <paramref name="partitionedState"/>
     /// the window keeps each input partition's panes apart so they can be saved and restored, and
@@ -322,6 +325,17 @@ public sealed partial class MonitorPipeline
             case ApplyOutcome.Late:
                 _observer.Late();
                 break;
+            case ApplyOutcome.WindowFull:
+                // A valid event refused for room alone: counted by reason but not dead-lettered,
+                // as a late event is not, since a full window would send on every event it meets.
+                _observer.Skipped(SkipReason.WindowFull);
+                if (!_windowFullLogged)
+                {
+                    _windowFullLogged = true;
+                    LogWindowFull(_logger, Name, engine.Tables.MaxEvents);
+                }
+
+                break;
             default:
                 _observer.Counted(record.EventTimeMs, message.ReceivedTicks);
                 break;
@@ -429,6 +443,12 @@ public sealed partial class MonitorPipeline
         string monitor,
         int fields,
         int kept);
+
+    [LoggerMessage(EventId = 2004, Level = LogLevel.Warning,
+        Message = "Monitor {Monitor}'s window holds its limit of {Limit} events; further events are "
+            + "skipped as window_full until old panes leave the window. This is logged once; the "
+            + "skipped-events metric with reason window_full counts them")]
+    private static partial void LogWindowFull(ILogger logger, string monitor, long limit);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Error,
         Message = "Monitor {Monitor} could not count the event at partition {Partition} offset {Offset}; it was dropped")]

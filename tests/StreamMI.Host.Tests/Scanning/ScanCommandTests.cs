@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using StreamMI.Cli.Commands;
+using StreamMI.Engine.Monitoring;
 
 namespace StreamMI.Host.Tests.Scanning;
 
@@ -38,6 +39,12 @@ public sealed class ScanCommandTests : IDisposable
         Assert.Equal(1, skipped.GetProperty("missing_target").GetInt64());
         Assert.Equal(1, skipped.GetProperty("malformed_json").GetInt64());
         Assert.Equal(1, skipped.GetProperty("not_an_object").GetInt64());
+
+        // Every reason is listed, a full window too (none here: 400 rows are far below its limit).
+        Assert.Equal(
+            SkipReasons.All.Select(SkipReasons.Name).Order(StringComparer.Ordinal),
+            skipped.EnumerateObject().Select(p => p.Name));
+        Assert.Equal(0, skipped.GetProperty("window_full").GetInt64());
         var features = json.GetProperty("features").EnumerateArray().ToList();
         Assert.Equal(["user.country", "noise"], features.Select(f => f.GetProperty("feature").GetString()));
 
