@@ -29,8 +29,12 @@ namespace StreamMI.Engine.Monitoring;
 public sealed class CountingShard
 {
     private readonly MonitorEngine _engine;
+    // Events asked of the engine at a time: one interlocked operation per this many events.
+    private const long ReserveEvents = 65_536;
+
     private readonly long[] _skipped = new long[SkipReasons.All.Count];
     private long _counted;
+    private long _allowance;
 
     internal CountingShard(MonitorEngine engine, WindowedTables tables)
     {
@@ -50,15 +54,26 @@ public sealed class CountingShard
     /// <summary>True once the engine has merged this shard, which then takes no more events.</summary>
     public bool IsMerged { get; private set; }
 
+    /// <summary>Events the engine has granted this shard room for under the window's limit.</summary>
+    public long Reserved { get; private set; }
+
     /// <summary>Events skipped in this shard for one reason.</summary>
     public long Skipped(SkipReason reason) => _skipped[(int)reason];
 
     /// <summary>
     /// Counts a decoded event into the shard, by the rules of <see cref="MonitorEngine.Apply(EventRecord)"/>
     /// after the warm-up: an event with a problem, or without a target, is skipped and counted by
-    /// reason; any other is counted. Never returns <see cref="ApplyOutcome.Buffered"/> or
-    /// <see cref="ApplyOutcome.Late"/>.
+    /// reason; an event that would take the engine past its window's limit, counting every
+    /// shard's room, is skipped as <see cref="SkipReason.WindowFull"/>; any other is counted.
+    /// Never returns <see cref="ApplyOutcome.Buffered"/> or <see cref="ApplyOutcome.Late"/>.
     /// </summary>
+    /// <remarks>
+    /// A shard takes room under the limit from its engine in blocks, which shrink near the limit,
+    /// so the merged tables never pass it. Which events find the window full depends on how the
+    /// threads interleave, and a shard can find it full while another still holds room: if the
+    /// other's remaining events do not use that room up, the shards count a few events fewer than
+    /// one thread would (at most a sixteenth of the room left when that room was granted).
+    /// </remarks>
     public ApplyOutcome Apply(EventRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -93,14 +108,29 @@ public sealed class CountingShard
             return ApplyOutcome.Skipped;
         }
 
-        // Without panes, the whole stream takes every event.
+        if (_allowance == 0 && !Reserve())
+        {
+            CountSkipped(SkipReason.WindowFull);
+            return ApplyOutcome.WindowFull;
+        }
+
+        // Without panes, and within the room reserved, the whole stream takes every event.
         Tables.Apply(features, target, record.EventTimeMs);
+        _allowance--;
         _counted++;
         return ApplyOutcome.Counted;
     }
 
     /// <summary>Counts an event that the decoder could not read, by reason.</summary>
     public void CountSkipped(SkipReason reason) => _skipped[(int)reason]++;
+
+    private bool Reserve()
+    {
+        var granted = _engine.ReserveForShard(ReserveEvents);
+        Reserved += granted;
+        _allowance = granted;
+        return granted > 0;
+    }
 
     /// <summary>Marks the shard merged; the engine calls it once, after adding the counts.</summary>
     internal void MarkMerged() => IsMerged = true;

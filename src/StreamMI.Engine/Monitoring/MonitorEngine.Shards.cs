@@ -7,12 +7,17 @@ namespace StreamMI.Engine.Monitoring;
 /// </content>
 public sealed partial class MonitorEngine
 {
+    // Events that shards may count and have not yet been merged: the window's limit covers them
+    // with the engine's own events, so the merged tables never pass it.
+    private long _shardReserved;
+
     /// <summary>
     /// Creates a shard that one thread counts into with single-writer tables shaped like this
-    /// engine's (same capacities, same pairs), for <see cref="Merge"/> to add to the engine's
-    /// tables later. Needs a whole-stream engine without partition state
+    /// engine's (same capacities, same pairs, same event limit), for <see cref="Merge"/> to add to
+    /// the engine's tables later. Needs a whole-stream engine without partition state
     /// (<c>partitionState: false</c>) whose warm-up is over, so that the bin edges and pairs are
-    /// fixed.
+    /// fixed. While shards are out, the engine itself should count nothing: the window's limit
+    /// leaves room for the engine's events as they stand when a shard asks for more.
     /// </summary>
     public CountingShard CreateShard()
     {
@@ -35,8 +40,10 @@ public sealed partial class MonitorEngine
             Tables.Target.Levels,
             Tables.PairFeatures,
             Tables.PairLevelCap,
+            referenceLagPanes: 0,
             concurrentWriters: false,
-            partitionPanes: false);
+            partitionPanes: false,
+            maxEvents: Tables.MaxEvents);
         return new CountingShard(this, tables);
     }
 
@@ -59,6 +66,9 @@ public sealed partial class MonitorEngine
         }
 
         Tables.AddCounts(shard.Tables);
+
+        // The shard's events are the engine's now, and what it reserved but did not use is free.
+        Interlocked.Add(ref _shardReserved, -shard.Reserved);
         foreach (var reason in SkipReasons.All)
         {
             if (shard.Skipped(reason) is var skipped and not 0)
@@ -69,5 +79,31 @@ public sealed partial class MonitorEngine
 
         Interlocked.Add(ref _counted, shard.Counted);
         shard.MarkMerged();
+    }
+
+    /// <summary>
+    /// Grants a shard room for up to <paramref name="wanted"/> more events under the window's
+    /// limit, counting the engine's events and every unmerged shard's grants; 0 when the window is
+    /// full. Grants shrink as the room does, so that near the limit no shard holds much room that
+    /// another could have used.
+    /// </summary>
+    internal long ReserveForShard(long wanted)
+    {
+        while (true)
+        {
+            var reserved = Volatile.Read(ref _shardReserved);
+            var room = Tables.MaxEvents - Tables.Events - reserved;
+            if (room <= 0)
+            {
+                return 0;
+            }
+
+            var grant = Math.Min(wanted, Math.Max(room / 16, 1));
+
+            if (Interlocked.CompareExchange(ref _shardReserved, reserved + grant, reserved) == reserved)
+            {
+                return grant;
+            }
+        }
     }
 }

@@ -12,7 +12,8 @@ public sealed partial class WindowedTables
     /// Adds every count of <paramref name="other"/> to these tables: each cell of every
     /// feature–target and pair table, every margin (the shared folded pair margins included),
     /// the late events and the event-time bounds. Both must be whole-stream tables without
-    /// partition panes, with the same capacities and the same pairs.
+    /// partition panes, with the same capacities and the same pairs, and together they may hold at
+    /// most <see cref="MaxEvents"/> events.
     /// </summary>
     /// <remarks>
     /// The writer of these tables (or, with concurrent writers, one of them) runs this, and
@@ -47,6 +48,14 @@ public sealed partial class WindowedTables
         {
             // Nothing was ever counted there.
             return;
+        }
+
+        // Checked before anything is added, so that refused counts leave these tables as they were.
+        if (Target.Total + other.Target.Total > _maxEvents)
+        {
+            throw new InvalidOperationException(
+                $"The tables would hold {Target.Total + other.Target.Total} events, more than the "
+                + $"window's limit of {_maxEvents}: their fixed-point sums could overflow.");
         }
 
         for (var f = 0; f < _featureTarget.Length; f++)

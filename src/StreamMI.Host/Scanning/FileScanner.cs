@@ -46,6 +46,9 @@ namespace StreamMI.Host.Scanning;
 /// levels to the first values met, which now depends on the interleaving of the workers, so such
 /// a feature's (capped, lower-bound) MI can differ between runs. Each worker's shard holds a
 /// copy of the tables until the merge, so a parallel scan takes up to that much more memory.
+/// Past the window's event limit, the rows counted are those the workers reached first, and a few
+/// fewer than the limit when a worker's last rows leave the room it reserved unused
+/// (<see cref="CountingShard.Apply"/>).
 /// </para>
 /// </remarks>
 public sealed class FileScanner

@@ -133,6 +133,73 @@ public sealed class CountingShardTests
     }
 
     [Fact]
+    public void Merge_ShardsPastTheWindowLimit_HoldAtMostTheLimitAndSkipTheRestAsWindowFull()
+    {
+        const long limit = 20_000;
+        var events = Events(60_000, new Random(22));
+        var engine = new MonitorEngine(
+            Schema(redundancyTopK: 3), drift: null, concurrentApply: false, partitionState: false, limit);
+        var next = WarmUpOnOneThread(engine, events);
+
+        var shards = CountInShards(engine, events, next);
+        foreach (var shard in shards)
+        {
+            engine.Merge(shard);
+        }
+
+        // A shard may find the window full while another still holds room that its remaining
+        // events do not use up, so the threads may count a little less than one thread; never more.
+        var countable = events.Count(Countable);
+        Assert.InRange(engine.Counted, limit - (limit / 16), limit);
+        Assert.Equal(countable, engine.Counted + engine.Skipped(SkipReason.WindowFull));
+        Assert.Equal(engine.Counted, engine.Tables.Events);
+        Assert.All(
+            engine.Tables.FeatureTarget.Concat(engine.Tables.Pairs),
+            t => Assert.Equal(t.Recount(), (t.SumPhi, t.NonZeroCells)));
+    }
+
+    [Fact]
+    public void Apply_ShardsTakingTurns_CountExactlyUpToTheLimitLikeOneThread()
+    {
+        const long limit = 5_000;
+        var events = Events(12_000, new Random(23));
+        var single = new MonitorEngine(
+            Schema(redundancyTopK: 0), drift: null, concurrentApply: false, partitionState: false, limit);
+        var record = single.CreateRecord();
+        foreach (var e in events)
+        {
+            Apply(single, record, e);
+        }
+
+        var sharded = new MonitorEngine(
+            Schema(redundancyTopK: 0), drift: null, concurrentApply: false, partitionState: false, limit);
+        var next = WarmUpOnOneThread(sharded, events);
+        var shards = Enumerable.Range(0, Threads).Select(_ => sharded.CreateShard()).ToList();
+        var mine = sharded.CreateRecord();
+        for (var i = next; i < events.Count; i++)
+        {
+            var shard = shards[(i / 100) % Threads];
+            if (events[i].Problem == SkipReason.MalformedJson)
+            {
+                shard.CountSkipped(SkipReason.MalformedJson);
+                continue;
+            }
+
+            Fill(mine, events[i]);
+            shard.Apply(mine);
+        }
+
+        shards.ForEach(sharded.Merge);
+
+        // Every shard takes more events after the window is full, so each uses up the room it
+        // holds and the counts split as one thread's do (not the same events, the same numbers).
+        Assert.Equal(limit, single.Counted);
+        Assert.Equal(single.Counted, sharded.Counted);
+        Assert.Equal(single.Skipped(SkipReason.WindowFull), sharded.Skipped(SkipReason.WindowFull));
+        Assert.Equal(limit, sharded.Tables.Events);
+    }
+
+    [Fact]
     public void CreateShard_WhileWarmingUp_Throws()
     {
         var engine = new MonitorEngine(Schema(redundancyTopK: 0), drift: null, partitionState: false);
