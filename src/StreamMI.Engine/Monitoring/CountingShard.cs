@@ -28,10 +28,10 @@ namespace StreamMI.Engine.Monitoring;
 /// </remarks>
 public sealed class CountingShard
 {
-    private readonly MonitorEngine _engine;
     // Events asked of the engine at a time: one interlocked operation per this many events.
     private const long ReserveEvents = 65_536;
 
+    private readonly MonitorEngine _engine;
     private readonly long[] _skipped = new long[SkipReasons.All.Count];
     private long _counted;
     private long _allowance;
@@ -72,7 +72,7 @@ public sealed class CountingShard
     /// so the merged tables never pass it. Which events find the window full depends on how the
     /// threads interleave, and a shard can find it full while another still holds room: if the
     /// other's remaining events do not use that room up, the shards count a few events fewer than
-    /// one thread would (at most a sixteenth of the room left when that room was granted).
+    /// one thread would (each such shard at most a sixteenth of the room left when it was granted).
     /// </remarks>
     public ApplyOutcome Apply(EventRecord record)
     {
