@@ -233,7 +233,7 @@ public sealed partial class MonitorPipeline
         }
     }
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information,
         Message = "Monitor {Monitor} took {Count} features from its saved window state: {Features}")]
     private static partial void LogSchemaRestored(ILogger logger, string monitor, int count, string features);
 }
