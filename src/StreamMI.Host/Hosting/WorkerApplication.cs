@@ -55,7 +55,14 @@ public static class WorkerApplication
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(configuration);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        // The caller has read the configuration already. Left at its default, the builder would
+        // add appsettings.json of the working directory again, with reload on change: a
+        // FileSystemWatcher over the whole directory tree, which took 1,320 inotify watches when
+        // a soak ran the worker from the repository's root, for a file never read again.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = ["--hostBuilder:reloadConfigOnChange=false"],
+        });
         builder.Configuration.AddConfiguration(configuration);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Services.Configure<KestrelServerOptions>(o =>
