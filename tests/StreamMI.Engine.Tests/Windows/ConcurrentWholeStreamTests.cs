@@ -1,5 +1,6 @@
 using StreamMI.Engine.Tests.Support;
 using StreamMI.Engine.Windows;
+using static StreamMI.Engine.Tests.Support.FoldingStream;
 
 namespace StreamMI.Engine.Tests.Windows;
 
@@ -10,8 +11,7 @@ namespace StreamMI.Engine.Tests.Windows;
 public sealed class ConcurrentWholeStreamTests
 {
     private const int Threads = 4;
-    private const int PairLevelCap = 64;
-    private static readonly int[] s_capacities = [5, 300, 9];
+    private static readonly int[] s_capacities = Capacities;
 
     [Fact]
     public void Apply_FourThreadsOnDisjointEvents_EveryTableEqualsRecountOfAllEvents()
@@ -147,23 +147,4 @@ public sealed class ConcurrentWholeStreamTests
         Assert.All(shared.FeatureTarget.Concat(shared.Pairs), t => Assert.True(t.ConcurrentWriters));
         Assert.All(shared.FeatureTarget, t => Assert.True(t.Rows.ConcurrentWriters && t.Columns.ConcurrentWriters));
     }
-
-    // Feature 1 has levels past twice the pair cap, so its pair tables fold.
-    private static Event[] Events(int count, Random rng) =>
-        [.. Enumerable.Range(0, count).Select(_ =>
-        {
-            var target = rng.Next(4);
-            int[] levels =
-            [
-                rng.Next(3) == 0 ? target : rng.Next(5),
-                rng.Next(2) == 0 ? rng.Next(8) : rng.Next(300),
-                rng.Next(9),
-            ];
-            return new Event(levels, target, 1_000 + rng.Next(60_000));
-        })];
-
-    private static int Fold(int level) =>
-        level < 2 * PairLevelCap ? level : PairLevelCap + (level % PairLevelCap);
-
-    private sealed record Event(int[] Levels, int Target, long TimeMs);
 }

@@ -1,5 +1,6 @@
 using StreamMI.Engine.Tests.Support;
 using StreamMI.Engine.Windows;
+using static StreamMI.Engine.Tests.Support.FoldingStream;
 
 namespace StreamMI.Engine.Tests.Windows;
 
@@ -10,8 +11,7 @@ namespace StreamMI.Engine.Tests.Windows;
 public sealed class WindowedTablesAddCountsTests
 {
     private const int Shards = 3;
-    private const int PairLevelCap = 64;
-    private static readonly int[] s_capacities = [5, 300, 9];
+    private static readonly int[] s_capacities = Capacities;
     private static readonly (int A, int B)[] s_pairs = [(0, 1), (1, 2), (2, 0)];
 
     [Theory]
@@ -99,23 +99,4 @@ public sealed class WindowedTablesAddCountsTests
         Assert.Throws<InvalidOperationException>(() => withPanes.AddCounts(without));
         Assert.Throws<InvalidOperationException>(() => without.AddCounts(withPanes));
     }
-
-    // Feature 1 has levels past twice the pair cap, so its pair tables fold.
-    private static Event[] Events(int count, Random rng) =>
-        [.. Enumerable.Range(0, count).Select(_ =>
-        {
-            var target = rng.Next(4);
-            int[] levels =
-            [
-                rng.Next(3) == 0 ? target : rng.Next(5),
-                rng.Next(2) == 0 ? rng.Next(8) : rng.Next(300),
-                rng.Next(9),
-            ];
-            return new Event(levels, target, 1_000 + rng.Next(60_000));
-        })];
-
-    private static int Fold(int level) =>
-        level < 2 * PairLevelCap ? level : PairLevelCap + (level % PairLevelCap);
-
-    private sealed record Event(int[] Levels, int Target, long TimeMs);
 }
