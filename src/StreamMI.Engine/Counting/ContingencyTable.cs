@@ -141,24 +141,7 @@ public sealed class ContingencyTable
         }
 
         var before = after - amount;
-        var delta = EntropyTerms.Phi(after) - EntropyTerms.Phi(before);
-        var filled = before == 0 && after != 0;
-        if (_concurrent)
-        {
-            Interlocked.Add(ref _sumPhi, delta);
-            if (filled)
-            {
-                Interlocked.Increment(ref _nonZeroCells);
-            }
-        }
-        else
-        {
-            Volatile.Write(ref _sumPhi, _sumPhi + delta);
-            if (filled)
-            {
-                Volatile.Write(ref _nonZeroCells, _nonZeroCells + 1);
-            }
-        }
+        AddToSums(EntropyTerms.Phi(after) - EntropyTerms.Phi(before), before == 0 && after != 0 ? 1 : 0);
 
         if (_ownsMargins)
         {
@@ -204,32 +187,36 @@ public sealed class ContingencyTable
         var before = after + amount;
         Debug.Assert(after >= 0, "a cell never goes below zero: expiries subtract what was added");
 
-        var delta = EntropyTerms.Phi(after) - EntropyTerms.Phi(before);
-
         // A subtraction of zero from an empty count leaves it empty: only a count that was
         // non-zero can leave the non-zero set.
-        var emptied = after == 0 && before != 0;
-        if (_concurrent)
-        {
-            Interlocked.Add(ref _sumPhi, delta);
-            if (emptied)
-            {
-                Interlocked.Decrement(ref _nonZeroCells);
-            }
-        }
-        else
-        {
-            Volatile.Write(ref _sumPhi, _sumPhi + delta);
-            if (emptied)
-            {
-                Volatile.Write(ref _nonZeroCells, _nonZeroCells - 1);
-            }
-        }
+        AddToSums(EntropyTerms.Phi(after) - EntropyTerms.Phi(before), after == 0 && before != 0 ? -1 : 0);
 
         if (_ownsMargins)
         {
             Rows.Subtract(row, amount);
             Columns.Subtract(column, amount);
+        }
+    }
+
+    // Adds a change of the cell sum and of the number of non-zero cells, with interlocked
+    // operations when several threads write the table.
+    private void AddToSums(long delta, int nonZeroChange)
+    {
+        if (_concurrent)
+        {
+            Interlocked.Add(ref _sumPhi, delta);
+            if (nonZeroChange != 0)
+            {
+                Interlocked.Add(ref _nonZeroCells, nonZeroChange);
+            }
+        }
+        else
+        {
+            Volatile.Write(ref _sumPhi, _sumPhi + delta);
+            if (nonZeroChange != 0)
+            {
+                Volatile.Write(ref _nonZeroCells, _nonZeroCells + nonZeroChange);
+            }
         }
     }
 
