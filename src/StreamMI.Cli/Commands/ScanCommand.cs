@@ -23,7 +23,7 @@ internal static class ScanCommand
           --reference FILE  compare the input with a reference file ('streammi reference build'):
                             dependency drift, marginal PSI and target PSI, Benjamini-Hochberg
                             corrected; one comparison, so no persistence over panes
-          --threads N       decode and count with N threads into one table set (default 1)
+          --threads N       decode and count on N threads, added up at the end (default 1)
         """;
 
     /// <summary>The events a scan needs on each side before it judges drift.</summary>
