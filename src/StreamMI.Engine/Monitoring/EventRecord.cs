@@ -1,4 +1,3 @@
-using System.Globalization;
 using StreamMI.Engine.Discretisation;
 
 namespace StreamMI.Engine.Monitoring;
@@ -88,7 +87,7 @@ public sealed class EventRecord
                 LevelsBuffer[field] = encoder.Categorical!.Encode(utf8);
                 break;
             case FeatureKind.Numeric:
-                if (double.TryParse(utf8, NumberStyles.Float, CultureInfo.InvariantCulture, out var number))
+                if (DecimalText.TryParse(utf8, out var number))
                 {
                     SetNumberValue(field, number);
                 }
