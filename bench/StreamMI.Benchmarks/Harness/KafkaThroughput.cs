@@ -27,9 +27,10 @@ namespace StreamMI.Benchmarks.Harness;
 /// The peer (librdkafka's mock cluster) keeps only a few mebibytes per partition and drops
 /// older data silently, so the data set is spread over many partitions, event by event in turn
 /// (the default partitioner fills one partition at a time and overran some of them: a fifth of
-/// the events were lost that way), and compressed with LZ4; the harness checks that every produced event was counted and says so when not. The
-/// peer runs in this process and answers fetches on its own thread, so on two cores it takes
-/// CPU time the worker would have on a machine of its own: the figure is a lower bound.
+/// the events were lost that way), and compressed with LZ4; the harness checks that every
+/// produced event was counted and says so when not. The peer runs in this process and answers
+/// fetches on its own thread, so on two cores it takes CPU time the worker would have on a
+/// machine of its own: the figure is a lower bound.
 /// </para>
 /// </remarks>
 internal static class KafkaThroughput
@@ -81,7 +82,8 @@ internal static class KafkaThroughput
             {
                 try
                 {
-                    producer.Produce(new TopicPartition(topic, new Partition(i % partitions)), new Message<Null, byte[]> { Value = values[i] });
+                    var partition = new TopicPartition(topic, new Partition(i % partitions));
+                    producer.Produce(partition, new Message<Null, byte[]> { Value = values[i] });
                     break;
                 }
                 catch (ProduceException<Null, byte[]> ex) when (ex.Error.Code == ErrorCode.Local_QueueFull)

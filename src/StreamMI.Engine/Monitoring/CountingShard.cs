@@ -26,7 +26,7 @@ namespace StreamMI.Engine.Monitoring;
 /// reads it after that thread has finished (a thread join, for example, makes its writes visible).
 /// </para>
 /// </remarks>
-public sealed class CountingShard
+public sealed class CountingShard : IEventCounter
 {
     // Events asked of the engine at a time: one interlocked operation per this many events.
     private const long ReserveEvents = 65_536;
@@ -82,26 +82,14 @@ public sealed class CountingShard
             throw new InvalidOperationException("The shard was merged: its counts are the engine's now.");
         }
 
-        if (record.Problem is null && !record.HasTarget)
-        {
-            record.Fail(SkipReason.MissingTarget, record.TargetField);
-        }
-
-        if (record.Problem is { } problem)
+        if (MonitorEngine.ProblemOf(record) is { } problem)
         {
             CountSkipped(problem);
             return ApplyOutcome.Skipped;
         }
 
-        var levels = record.LevelsBuffer;
-        var numbers = record.Numbers;
         var features = record.FeatureLevels;
-        for (var f = 0; f < features.Length; f++)
-        {
-            features[f] = _engine.LevelOf(f, levels, numbers);
-        }
-
-        var target = _engine.LevelOf(features.Length, levels, numbers);
+        var target = _engine.EncodeLevels(record.LevelsBuffer, record.Numbers, features);
         if (target == Levels.Missing)
         {
             CountSkipped(SkipReason.MissingTarget);

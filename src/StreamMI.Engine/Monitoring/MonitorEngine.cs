@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using StreamMI.Engine.Counting;
 using StreamMI.Engine.Discretisation;
 using StreamMI.Engine.Drift;
@@ -45,7 +46,7 @@ namespace StreamMI.Engine.Monitoring;
 /// the window is full. A whole-stream window has no panes: call <see cref="EvaluateDrift"/>.
 /// </para>
 /// </remarks>
-public sealed partial class MonitorEngine
+public sealed partial class MonitorEngine : IEventCounter
 {
     private readonly FieldEncoder[] _fields;
     private readonly int[] _numericFields;
@@ -234,12 +235,7 @@ public sealed partial class MonitorEngine
     {
         ArgumentNullException.ThrowIfNull(record);
 
-        if (record.Problem is null && !record.HasTarget)
-        {
-            record.Fail(SkipReason.MissingTarget, record.TargetField);
-        }
-
-        if (record.Problem is { } problem)
+        if (ProblemOf(record) is { } problem)
         {
             CountSkipped(problem);
             return ApplyOutcome.Skipped;
@@ -468,12 +464,7 @@ public sealed partial class MonitorEngine
             OnPaneClosed(newest);
         }
 
-        for (var f = 0; f < features.Length; f++)
-        {
-            features[f] = LevelOf(f, levels, numbers);
-        }
-
-        var target = LevelOf(_fields.Length - 1, levels, numbers);
+        var target = EncodeLevels(levels, numbers, features);
         if (target == Levels.Missing)
         {
             CountSkipped(SkipReason.MissingTarget);
@@ -674,8 +665,37 @@ public sealed partial class MonitorEngine
         TailBuckets = field.Spec.Kind == FeatureKind.Categorical ? field.Spec.TailBuckets : 0,
     };
 
-    // Internal for the shards, which bin with the engine's frozen edges.
-    internal int LevelOf(int field, int[] levels, double[] numbers) =>
+    /// <summary>
+    /// Why a decoded event cannot be counted, or null when it can; an event without a target
+    /// value is marked as missing its target here. The rule of <see cref="Apply(EventRecord, int)"/>
+    /// and of the shards alike.
+    /// </summary>
+    internal static SkipReason? ProblemOf(EventRecord record)
+    {
+        if (record.Problem is null && !record.HasTarget)
+        {
+            record.Fail(SkipReason.MissingTarget, record.TargetField);
+        }
+
+        return record.Problem;
+    }
+
+    /// <summary>
+    /// Puts each feature's level into <paramref name="features"/> and returns the target's level
+    /// (<see cref="Levels.Missing"/> when it has none), binning numbers with the frozen edges.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal int EncodeLevels(int[] levels, double[] numbers, int[] features)
+    {
+        for (var f = 0; f < features.Length; f++)
+        {
+            features[f] = LevelOf(f, levels, numbers);
+        }
+
+        return LevelOf(_fields.Length - 1, levels, numbers);
+    }
+
+    private int LevelOf(int field, int[] levels, double[] numbers) =>
         _binners[field] is { } binner ? binner.Encode(numbers[field]) : levels[field];
 
     private struct CellCollector(List<(int Row, int Column, long Count)> cells) : ICellVisitor

@@ -190,16 +190,7 @@ public sealed class FileScanner
         {
             rows++;
             sink.Reset();
-            var error = row.Error != DecodeError.None ? row.Error : decoder.Decode(row, sink);
-            if (error != DecodeError.None)
-            {
-                engine.CountSkipped(RecordSink.ToSkipReason(error));
-            }
-            else
-            {
-                engine.Apply(sink.Record);
-            }
-
+            Count(engine, sink, row.Error != DecodeError.None ? row.Error : decoder.Decode(row, sink));
             ReportProgress(rows);
         }
 
@@ -229,15 +220,7 @@ public sealed class FileScanner
                     for (var i = 0; i < batch.Count; i++)
                     {
                         sink.Reset();
-                        var error = batch.Replay(i, sink);
-                        if (error != DecodeError.None)
-                        {
-                            shard.CountSkipped(RecordSink.ToSkipReason(error));
-                        }
-                        else
-                        {
-                            shard.Apply(sink.Record);
-                        }
+                        Count(shard, sink, batch.Replay(i, sink));
                     }
                 };
             });
@@ -379,30 +362,24 @@ public sealed class FileScanner
         }
     }
 
-    private static void Count(MonitorEngine engine, JsonEventDecoder decoder, RecordSink sink, ReadOnlySpan<byte> line, bool oversized)
+    private static void Count(
+        IEventCounter counter, JsonEventDecoder decoder, RecordSink sink, ReadOnlySpan<byte> line, bool oversized)
     {
         sink.Reset();
-        var error = oversized ? DecodeError.Oversized : decoder.Decode(line, sink);
-        if (error != DecodeError.None)
-        {
-            engine.CountSkipped(RecordSink.ToSkipReason(error));
-            return;
-        }
-
-        engine.Apply(sink.Record);
+        Count(counter, sink, oversized ? DecodeError.Oversized : decoder.Decode(line, sink));
     }
 
-    private static void Count(CountingShard shard, JsonEventDecoder decoder, RecordSink sink, ReadOnlySpan<byte> line, bool oversized)
+    // Counts the record the sink holds, or the decoder's error by reason.
+    private static void Count(IEventCounter counter, RecordSink sink, DecodeError error)
     {
-        sink.Reset();
-        var error = oversized ? DecodeError.Oversized : decoder.Decode(line, sink);
         if (error != DecodeError.None)
         {
-            shard.CountSkipped(RecordSink.ToSkipReason(error));
-            return;
+            counter.CountSkipped(RecordSink.ToSkipReason(error));
         }
-
-        shard.Apply(sink.Record);
+        else
+        {
+            counter.Apply(sink.Record);
+        }
     }
 
     private MonitorEngine CreateEngine(IReadOnlyList<string> columns, Func<string, ColumnKindResult> infer)
