@@ -4,7 +4,7 @@ using StreamMI.Engine.Windows;
 namespace StreamMI.Engine.Monitoring;
 
 /// <summary>
-/// One thread's share of a whole-stream count: single-writer tables shaped like its engine's,
+/// One thread's share of a whole-stream count: a tally of cells shaped like its engine's tables,
 /// which the engine adds to its own with <see cref="MonitorEngine.Merge"/> once the thread is done.
 /// </summary>
 /// <remarks>
@@ -13,7 +13,10 @@ namespace StreamMI.Engine.Monitoring;
 /// shard and then merge give the engine exactly the tables one thread would have built from all
 /// of it. Each counter of a shard changes with a plain store, and no two threads ever write the
 /// same cache line, where counting into shared tables would need an interlocked operation on
-/// counters that every thread touches (the target margin above all).
+/// counters that every thread touches (the target margin above all). A shard counts cells only
+/// (<see cref="WholeStreamTally"/>): nobody reads its estimates, so it leaves the margins and the
+/// φ sums to the merge, which derives them from the cells once instead of on every event. That
+/// makes counting into a shard cheaper than counting into the engine even for a single thread.
 /// </para>
 /// <para>
 /// A shard is made after the warm-up (<see cref="MonitorEngine.CreateShard"/>): the numeric bin
@@ -36,17 +39,17 @@ public sealed class CountingShard : IEventCounter
     private long _counted;
     private long _allowance;
 
-    internal CountingShard(MonitorEngine engine, WindowedTables tables)
+    internal CountingShard(MonitorEngine engine, WholeStreamTally tally)
     {
         _engine = engine;
-        Tables = tables;
+        Tally = tally;
     }
 
     /// <summary>The engine that made this shard and merges it.</summary>
     public MonitorEngine Engine => _engine;
 
-    /// <summary>The shard's own tables: whole stream, single writer, no panes.</summary>
-    public WindowedTables Tables { get; }
+    /// <summary>The shard's own cells: whole stream, single writer.</summary>
+    public WholeStreamTally Tally { get; }
 
     /// <summary>Events counted in this shard.</summary>
     public long Counted => _counted;
@@ -103,7 +106,7 @@ public sealed class CountingShard : IEventCounter
         }
 
         // Without panes, and within the room reserved, the whole stream takes every event.
-        Tables.Apply(features, target, record.EventTimeMs);
+        Tally.Count(features, target, record.EventTimeMs);
         _allowance--;
         _counted++;
         return ApplyOutcome.Counted;

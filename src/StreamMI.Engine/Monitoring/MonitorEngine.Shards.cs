@@ -12,9 +12,9 @@ public sealed partial class MonitorEngine
     private long _shardReserved;
 
     /// <summary>
-    /// Creates a shard that one thread counts into with single-writer tables shaped like this
-    /// engine's (same capacities, same pairs, same event limit), for <see cref="Merge"/> to add to
-    /// the engine's tables later. Needs a whole-stream engine without partition state
+    /// Creates a shard that one thread counts into, with a tally of cells shaped like this
+    /// engine's tables (same capacities, same pairs), for <see cref="Merge"/> to add to the
+    /// engine's tables later. Needs a whole-stream engine without partition state
     /// (<c>partitionState: false</c>) whose warm-up is over, so that the bin edges and pairs are
     /// fixed. While shards are out, the engine itself should count nothing: the window's limit
     /// leaves room for the engine's events as they stand when a shard asks for more.
@@ -34,17 +34,7 @@ public sealed partial class MonitorEngine
                 + "merged counts would be missing from the panes.");
         }
 
-        var tables = new WindowedTables(
-            WindowSpec.WholeStream,
-            [.. Tables.Features.Select(m => m.Levels)],
-            Tables.Target.Levels,
-            Tables.PairFeatures,
-            Tables.PairLevelCap,
-            referenceLagPanes: 0,
-            concurrentWriters: false,
-            partitionPanes: false,
-            maxEvents: Tables.MaxEvents);
-        return new CountingShard(this, tables);
+        return new CountingShard(this, Tables.CreateTally());
     }
 
     /// <summary>
@@ -65,7 +55,7 @@ public sealed partial class MonitorEngine
             throw new InvalidOperationException("The shard was merged already.");
         }
 
-        Tables.AddCounts(shard.Tables);
+        Tables.AddCounts(shard.Tally);
 
         // The shard's events are the engine's now, and what it reserved but did not use is free.
         Interlocked.Add(ref _shardReserved, -shard.Reserved);

@@ -704,12 +704,25 @@ public sealed partial class WindowedTables
         IReadOnlyList<Marginal> features,
         Marginal target,
         PairSet? pairs,
+        bool add) =>
+        Transfer(pane.FeatureTarget, pane.Pairs, tables, features, target, pairs, add);
+
+    // Adds cells to tables, or subtracts them, with the margins that follow from the cells: each
+    // feature's from its own table's rows, the target's from the first table's columns, and each
+    // shared folded pair margin from the one pair table that owns it.
+    private static void Transfer(
+        IReadOnlyList<PagedCounts> featureCells,
+        IReadOnlyList<PagedCounts> pairCells,
+        IReadOnlyList<ContingencyTable> tables,
+        IReadOnlyList<Marginal> features,
+        Marginal target,
+        PairSet? pairs,
         bool add)
     {
         for (var f = 0; f < tables.Count; f++)
         {
             var transfer = new PaneTransfer(tables[f], features[f], f == 0 ? target : null, add);
-            pane.FeatureTarget[f].ForEachNonZero(ref transfer);
+            featureCells[f].ForEachNonZero(ref transfer);
         }
 
         if (pairs is null)
@@ -725,7 +738,7 @@ public sealed partial class WindowedTables
                 pairs.RowMarginOwner[p],
                 pairs.ColumnMarginOwner[p],
                 add);
-            pane.Pairs[p].ForEachNonZero(ref transfer);
+            pairCells[p].ForEachNonZero(ref transfer);
         }
     }
 
@@ -820,8 +833,12 @@ public sealed partial class WindowedTables
 
     private int PairCapacity(int featureCapacity) => Math.Min(featureCapacity, 2 * _pairLevelCap);
 
-    internal int FoldForPair(int level) =>
-        level < 2 * _pairLevelCap ? level : _pairLevelCap + (level % _pairLevelCap);
+    internal int FoldForPair(int level) => FoldForPair(level, _pairLevelCap);
+
+    // A pair table keeps levels below twice the cap as they are and folds the rest onto the
+    // upper half, so that two features of many levels make a table of at most (2 × cap)² cells.
+    internal static int FoldForPair(int level, int pairLevelCap) =>
+        level < 2 * pairLevelCap ? level : pairLevelCap + (level % pairLevelCap);
 
     // Division truncates toward zero; a negative remainder means the floor is one lower. Negating
     // a instead would overflow for times within a pane of long.MinValue and put them in a far

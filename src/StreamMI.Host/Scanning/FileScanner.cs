@@ -23,15 +23,21 @@ namespace StreamMI.Host.Scanning;
 /// the kind of every column the options do not name; they are then counted like the rest.
 /// </para>
 /// <para>
+/// The rows up to the end of the numeric warm-up are counted into the engine itself, on the
+/// calling thread, so that it learns the bin edges and chooses the redundancy pairs. The rest are
+/// counted into <see cref="CountingShard"/>s, which the engine merges at the end. A shard counts
+/// cells alone and leaves the margins and the φ sums to the merge: nobody reads a scan's estimates
+/// before its end, so keeping them current on every event, as the engine's tables do, would be
+/// work done for nothing. A single-threaded scan counts into one shard on the calling thread.
+/// </para>
+/// <para>
 /// With <see cref="Threads"/> above 1, rows are counted by that many worker threads while the
 /// calling thread reads: it hands JSON Lines over as raw lines, which each worker decodes with its
 /// own decoder, and CSV as rows it has already split into fields (a quoted field may hold a
-/// newline, so only a reader that parses from the start knows where rows begin). The rows up to
-/// the end of the numeric warm-up are counted on the calling thread first, so the learned bin
-/// edges (and the redundancy pairs) are those of a single-threaded scan. Each worker then counts
-/// into a <see cref="CountingShard"/> of its own, single-writer tables shaped like the engine's,
-/// and once every worker has ended the calling thread merges the shards into the engine cell by
-/// cell. Whole-stream counts are additive, so the result is the same, and no counter is written by
+/// newline, so only a reader that parses from the start knows where rows begin). The warm-up is
+/// counted on the calling thread first, so the learned bin edges (and the redundancy pairs) are
+/// those of a single-threaded scan. Each worker then counts into a shard of its own, and once
+/// every worker has ended the calling thread merges the shards into the engine cell by cell. Whole-stream counts are additive, so the result is the same, and no counter is written by
 /// two threads: counting into one set of shared tables with interlocked operations, as the scan
 /// once did, made the cores fight over the cache lines of the target margin and the busiest cells.
 /// The engine's own tables have a single writer, the calling thread.
@@ -44,8 +50,8 @@ namespace StreamMI.Host.Scanning;
 /// in which read-time estimators add up rows, so estimates agree to about 1e-15 relative rather
 /// than bit for bit. And a feature with more distinct values than its level cap gives its exact
 /// levels to the first values met, which now depends on the interleaving of the workers, so such
-/// a feature's (capped, lower-bound) MI can differ between runs. Each worker's shard holds a
-/// copy of the tables until the merge, so a parallel scan takes up to that much more memory.
+/// a feature's (capped, lower-bound) MI can differ between runs. Each shard holds a copy of the
+/// table cells until the merge, so a scan takes up to that much more memory per thread.
 /// Past the window's event limit, the rows counted are those the workers reached first, and a few
 /// fewer than the limit when a worker's last rows leave the room it reserved unused
 /// (<see cref="CountingShard.Apply"/>).
@@ -186,7 +192,7 @@ public sealed class FileScanner
         }
 
         sample.Clear();
-        while (!ReadyForWorkers(engine) && reader.TryReadRow(out var row))
+        while (engine.IsWarmingUp && reader.TryReadRow(out var row))
         {
             rows++;
             sink.Reset();
@@ -194,12 +200,31 @@ public sealed class FileScanner
             ReportProgress(rows);
         }
 
-        if (ReadyForWorkers(engine))
+        if (!engine.IsWarmingUp)
         {
-            rows += CountCsvInParallel(reader, decoder, engine, rows);
+            rows += _threads > 1
+                ? CountCsvInParallel(reader, decoder, engine, rows)
+                : CountCsvInShard(reader, decoder, sink, engine, rows);
         }
 
         return Finish(engine, rows);
+    }
+
+    // Counts the rest of the rows on this thread into one shard; returns the rows read.
+    private long CountCsvInShard(CsvReader reader, CsvRecordDecoder decoder, RecordSink sink, MonitorEngine engine, long before)
+    {
+        var shard = engine.CreateShard();
+        long rows = 0;
+        while (reader.TryReadRow(out var row))
+        {
+            rows++;
+            sink.Reset();
+            Count(shard, sink, row.Error != DecodeError.None ? row.Error : decoder.Decode(row, sink));
+            ReportProgress(before + rows);
+        }
+
+        engine.Merge(shard);
+        return rows;
     }
 
     // Reads the rest of the rows into batches of decoded values for the workers; returns the
@@ -288,19 +313,37 @@ public sealed class FileScanner
         }
 
         sample.Clear();
-        while (!ReadyForWorkers(engine) && lines.TryReadLine(out var line, out var oversized))
+        while (engine.IsWarmingUp && lines.TryReadLine(out var line, out var oversized))
         {
             rows++;
             Count(engine, decoder, sink, line, oversized);
             ReportProgress(rows);
         }
 
-        if (ReadyForWorkers(engine))
+        if (!engine.IsWarmingUp)
         {
-            rows += CountLinesInParallel(lines, decoder.FieldPaths, engine, rows);
+            rows += _threads > 1
+                ? CountLinesInParallel(lines, decoder.FieldPaths, engine, rows)
+                : CountLinesInShard(lines, decoder, sink, engine, rows);
         }
 
         return Finish(engine, rows);
+    }
+
+    // Counts the rest of the lines on this thread into one shard; returns the lines read.
+    private long CountLinesInShard(JsonLinesReader lines, JsonEventDecoder decoder, RecordSink sink, MonitorEngine engine, long before)
+    {
+        var shard = engine.CreateShard();
+        long rows = 0;
+        while (lines.TryReadLine(out var line, out var oversized))
+        {
+            rows++;
+            Count(shard, decoder, sink, line, oversized);
+            ReportProgress(before + rows);
+        }
+
+        engine.Merge(shard);
+        return rows;
     }
 
     // Reads the rest of the lines into batches for the workers, each of which decodes with its
@@ -347,11 +390,6 @@ public sealed class FileScanner
         MergeShards(engine, shards);
         return rows;
     }
-
-    // Workers take over once the warm-up is over: the numeric bin edges are learned and the
-    // pairs chosen, from this thread, and the workers' shards count with them.
-    private bool ReadyForWorkers(MonitorEngine engine) =>
-        _threads > 1 && !engine.IsWarmingUp;
 
     // On the calling thread, after every worker has ended (the joins publish the shards' counts).
     private static void MergeShards(MonitorEngine engine, ConcurrentQueue<CountingShard> shards)
