@@ -1,5 +1,7 @@
+using System.Buffers;
 using System.Buffers.Text;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 
 namespace StreamMI.Decoding.Json;
 
@@ -54,30 +56,17 @@ public sealed partial class JsonEventDecoder
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
 
-    // The values phase one found, in document order: field, kind, and where the value's
-    // bytes lie (a string's without its quotes).
-    private int[]? _flatFields;
+    // Any byte that stops a string from being copied as it is: a backslash or a control byte.
+    private static readonly SearchValues<byte> s_escapeOrControl = SearchValues.Create(
+        [.. Enumerable.Range(0, 0x20).Select(b => (byte)b), (byte)'\\']);
 
-    private byte[]? _flatKinds;
-
-    private int[]? _flatStarts;
-
-    private int[]? _flatLengths;
-
-    // For a number of at most 15 digits and no exponent, its digits as an integer and how many
-    // of them follow the point; −1 for any other number, which is parsed from its token.
-    private ulong[]? _flatMantissas;
-
-    private int[]? _flatScales;
+    // The values phase one found, in document order.
+    private FlatValue[]? _flatValues;
 
     // Events of one stream list their properties in the same order. Position k remembers the
     // name last seen there and what it matched, so the next event's k-th name costs one
-    // comparison instead of a hash lookup.
-    private byte[]?[]? _predictedNames;
-
-    private int[]? _predictedLengths;
-
-    private JsonPathNode?[]? _predictedNodes;
+    // comparison instead of a scan for its closing quote and a hash lookup.
+    private Prediction[]? _predictions;
 
     private int _flatMisses;
 
@@ -99,30 +88,30 @@ public sealed partial class JsonEventDecoder
             return false;
         }
 
-        for (int i = 0; i < found; i++)
+        var values = _flatValues!;
+        for (int k = 0; k < found; k++)
         {
-            var value = json.Slice(_flatStarts![i], _flatLengths![i]);
-            int field = _flatFields![i];
-            switch (_flatKinds![i])
+            ref readonly var value = ref values[k];
+            switch (value.Kind)
             {
                 case KindString:
-                    sink.OnText(field, value);
+                    sink.OnText(value.Field, json.Slice(value.Start, value.Length));
                     break;
                 case KindNumber:
-                    int scale = _flatScales![i];
-                    double number = scale >= 0
-                        ? Compose(_flatMantissas![i], scale, negative: value[0] == (byte)'-')
-                        : ParseNumber(value);
-                    sink.OnNumber(field, number, value);
+                    var token = json.Slice(value.Start, value.Length);
+                    double number = value.Scale >= 0
+                        ? Compose(value.Mantissa, value.Scale, negative: token[0] == (byte)'-')
+                        : ParseNumber(token);
+                    sink.OnNumber(value.Field, number, token);
                     break;
                 case KindTrue:
-                    sink.OnBoolean(field, true);
+                    sink.OnBoolean(value.Field, true);
                     break;
                 case KindFalse:
-                    sink.OnBoolean(field, false);
+                    sink.OnBoolean(value.Field, false);
                     break;
                 default:
-                    sink.OnNull(field);
+                    sink.OnNull(value.Field);
                     break;
             }
         }
@@ -153,6 +142,12 @@ public sealed partial class JsonEventDecoder
     private int ScanFlat(ReadOnlySpan<byte> json)
     {
         EnsureFlatState();
+        var values = _flatValues!;
+
+        // Most events hold neither an escape nor a control byte anywhere. One vectorised search
+        // settles that for the whole event, and then a string ends at the next quote.
+        bool plain = !json.ContainsAny(s_escapeOrControl);
+
         int found = 0;
         int i = SkipWhitespace(json, 0);
         if (i >= json.Length || json[i] != (byte)'{')
@@ -168,20 +163,25 @@ public sealed partial class JsonEventDecoder
 
         for (int position = 0; ; position++)
         {
-            // The property name.
+            // The property name, usually the one the previous event had here.
             if (i >= json.Length || json[i] != (byte)'"')
             {
                 return -1;
             }
 
             int nameStart = i + 1;
-            int nameEnd = ScanString(json, nameStart);
+            int nameEnd = MatchPredicted(position, json, nameStart, out var node);
             if (nameEnd < 0)
             {
-                return -1;
+                nameEnd = ScanString(json, nameStart, plain);
+                if (nameEnd < 0)
+                {
+                    return -1;
+                }
+
+                node = Predict(position, json[nameStart..nameEnd]);
             }
 
-            var node = FindPredicted(position, json[nameStart..nameEnd]);
             i = SkipWhitespace(json, nameEnd + 1);
             if (i >= json.Length || json[i] != (byte)':')
             {
@@ -203,7 +203,7 @@ public sealed partial class JsonEventDecoder
             {
                 case (byte)'"':
                     start = i + 1;
-                    int end = ScanString(json, start);
+                    int end = ScanString(json, start, plain);
                     if (end < 0)
                     {
                         return -1;
@@ -235,16 +235,16 @@ public sealed partial class JsonEventDecoder
                 return -1;
             }
 
-            int length = (kind == KindString ? i - 1 : i) - start;
             if (node is { Field: >= 0 } && _reportedIn[node.Field] != _event)
             {
                 _reportedIn[node.Field] = _event;
-                _flatFields![found] = node.Field;
-                _flatKinds![found] = kind;
-                _flatStarts![found] = start;
-                _flatLengths![found] = length;
-                _flatMantissas![found] = mantissa;
-                _flatScales![found] = numberScale;
+                ref var value = ref values[found];
+                value.Field = node.Field;
+                value.Kind = kind;
+                value.Start = start;
+                value.Length = (kind == KindString ? i - 1 : i) - start;
+                value.Mantissa = mantissa;
+                value.Scale = numberScale;
                 found++;
             }
 
@@ -272,56 +272,74 @@ public sealed partial class JsonEventDecoder
 
     private void EnsureFlatState()
     {
-        if (_flatFields is not null)
+        if (_flatValues is not null)
         {
             return;
         }
 
-        int fields = _reportedIn.Length;
-        _flatFields = new int[fields];
-        _flatKinds = new byte[fields];
-        _flatStarts = new int[fields];
-        _flatLengths = new int[fields];
-        _flatMantissas = new ulong[fields];
-        _flatScales = new int[fields];
-        _predictedNames = new byte[]?[PredictedPositions];
-        _predictedLengths = new int[PredictedPositions];
-        _predictedNodes = new JsonPathNode?[PredictedPositions];
+        _flatValues = new FlatValue[_reportedIn.Length];
+        _predictions = new Prediction[PredictedPositions];
+    }
+
+    // When the name starting at nameStart is the one remembered for this position, returns the
+    // index of its closing quote and the node it matched; otherwise −1. A remembered name passed
+    // ScanString when it was first seen, so it holds no quote, escape or control byte, and the
+    // same bytes followed by a quote are the same complete name.
+    private int MatchPredicted(int position, ReadOnlySpan<byte> json, int nameStart, out JsonPathNode? node)
+    {
+        var predictions = _predictions!;
+        if ((uint)position < (uint)predictions.Length)
+        {
+            ref readonly var prediction = ref predictions[position];
+            if (prediction.Name is { } known
+                && json[nameStart..].StartsWith(known.AsSpan(0, prediction.Length + 1)))
+            {
+                node = prediction.Node;
+                return nameStart + prediction.Length;
+            }
+        }
+
+        node = null;
+        return -1;
     }
 
     // The node a top-level name matches, or null; remembers the answer for the next event.
-    private JsonPathNode? FindPredicted(int position, ReadOnlySpan<byte> name)
+    private JsonPathNode? Predict(int position, ReadOnlySpan<byte> name)
     {
+        var node = _root.Find(name);
         if (position >= PredictedPositions)
         {
-            return _root.Find(name);
+            return node;
         }
 
-        var names = _predictedNames!;
-        var known = names[position];
-        if (known is not null
-            && _predictedLengths![position] == name.Length
-            && name.SequenceEqual(known.AsSpan(0, name.Length)))
+        // The buffer holds the name and its closing quote. It is kept and only replaced by a
+        // longer one, so a steady stream allocates nothing here.
+        ref var prediction = ref _predictions![position];
+        if (prediction.Name is not { } known || known.Length <= name.Length)
         {
-            return _predictedNodes![position];
-        }
-
-        var node = _root.Find(name);
-
-        // The buffer is kept and only replaced by a longer one, so a steady stream allocates
-        // nothing here.
-        if (known is null || known.Length < name.Length)
-        {
-            known = names[position] = new byte[Math.Max(name.Length, 16)];
+            known = prediction.Name = new byte[Math.Max(name.Length + 1, 16)];
         }
 
         name.CopyTo(known);
-        _predictedLengths![position] = name.Length;
-        _predictedNodes![position] = node;
+        known[name.Length] = (byte)'"';
+        prediction.Length = name.Length;
+        prediction.Node = node;
         return node;
     }
 
+    // Most tokens are not preceded by whitespace, so that case is decided inline.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    {
+        if ((uint)i < (uint)json.Length && json[i] > (byte)' ')
+        {
+            return i;
+        }
+
+        return SkipWhitespaceLoop(json, i);
+    }
+
+    private static int SkipWhitespaceLoop(ReadOnlySpan<byte> json, int i)
     {
         while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
         {
@@ -332,11 +350,27 @@ public sealed partial class JsonEventDecoder
     }
 
     // Returns the index of the closing quote of a string whose text starts at i, or −1 for an
-    // escape or a control character, which this path leaves to the general one.
-    private static int ScanString(ReadOnlySpan<byte> json, int i)
+    // escape or a control character, which this path leaves to the general one. In a plain
+    // event there are none of those, so only the quote is looked for.
+    private static int ScanString(ReadOnlySpan<byte> json, int i, bool plain)
     {
-        // A plain loop: event strings are short, and on them a vectorised search (tried) costs
+        // Plain loops: event strings are short, and on them a vectorised search (tried) costs
         // more than it saves.
+        if (plain)
+        {
+            while (i < json.Length)
+            {
+                if (json[i] == (byte)'"')
+                {
+                    return i;
+                }
+
+                i++;
+            }
+
+            return -1;
+        }
+
         while (i < json.Length)
         {
             byte b = json[i];
@@ -470,5 +504,35 @@ public sealed partial class JsonEventDecoder
         }
 
         return ParseNumberFallback(token);
+    }
+
+    // One value phase one found: field, kind, and where the value's bytes lie (a string's
+    // without its quotes). For a number of at most 15 digits and no exponent, Mantissa holds
+    // its digits as an integer and Scale how many of them follow the point; Scale is −1 for
+    // any other number, which is parsed from its token.
+    private struct FlatValue
+    {
+        public int Field;
+
+        public int Start;
+
+        public int Length;
+
+        public int Scale;
+
+        public ulong Mantissa;
+
+        public byte Kind;
+    }
+
+    // A name remembered for one position: its bytes followed by the closing quote, its length
+    // without the quote, and the node it matched.
+    private struct Prediction
+    {
+        public byte[]? Name;
+
+        public int Length;
+
+        public JsonPathNode? Node;
     }
 }
