@@ -150,13 +150,13 @@ public sealed partial class JsonEventDecoder
 
         int found = 0;
         int i = SkipWhitespace(json, 0);
-        if (i >= json.Length || json[i] != (byte)'{')
+        if ((uint)i >= (uint)json.Length || json[i] != (byte)'{')
         {
             return -1;
         }
 
         i = SkipWhitespace(json, i + 1);
-        if (i < json.Length && json[i] == (byte)'}')
+        if ((uint)i < (uint)json.Length && json[i] == (byte)'}')
         {
             return SkipWhitespace(json, i + 1) == json.Length ? 0 : -1;
         }
@@ -164,7 +164,7 @@ public sealed partial class JsonEventDecoder
         for (int position = 0; ; position++)
         {
             // The property name, usually the one the previous event had here.
-            if (i >= json.Length || json[i] != (byte)'"')
+            if ((uint)i >= (uint)json.Length || json[i] != (byte)'"')
             {
                 return -1;
             }
@@ -183,14 +183,14 @@ public sealed partial class JsonEventDecoder
             }
 
             i = SkipWhitespace(json, nameEnd + 1);
-            if (i >= json.Length || json[i] != (byte)':')
+            if ((uint)i >= (uint)json.Length || json[i] != (byte)':')
             {
                 return -1;
             }
 
             // The value.
             i = SkipWhitespace(json, i + 1);
-            if (i >= json.Length)
+            if ((uint)i >= (uint)json.Length)
             {
                 return -1;
             }
@@ -250,7 +250,7 @@ public sealed partial class JsonEventDecoder
 
             // A comma and the next property, or the end of the object and of the event.
             i = SkipWhitespace(json, i);
-            if (i >= json.Length)
+            if ((uint)i >= (uint)json.Length)
             {
                 return -1;
             }
@@ -341,7 +341,7 @@ public sealed partial class JsonEventDecoder
 
     private static int SkipWhitespaceLoop(ReadOnlySpan<byte> json, int i)
     {
-        while (i < json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
+        while ((uint)i < (uint)json.Length && json[i] is (byte)' ' or (byte)'\n' or (byte)'\r' or (byte)'\t')
         {
             i++;
         }
@@ -358,7 +358,7 @@ public sealed partial class JsonEventDecoder
         // more than it saves.
         if (plain)
         {
-            while (i < json.Length)
+            while ((uint)i < (uint)json.Length)
             {
                 if (json[i] == (byte)'"')
                 {
@@ -371,7 +371,7 @@ public sealed partial class JsonEventDecoder
             return -1;
         }
 
-        while (i < json.Length)
+        while ((uint)i < (uint)json.Length)
         {
             byte b = json[i];
             if (b == (byte)'"')
@@ -401,12 +401,12 @@ public sealed partial class JsonEventDecoder
         mantissa = 0;
         scale = 0;
         int digits = 0;
-        if (i < json.Length && json[i] == (byte)'-')
+        if ((uint)i < (uint)json.Length && json[i] == (byte)'-')
         {
             i++;
         }
 
-        if (i >= json.Length || !IsDigit(json[i]))
+        if ((uint)i >= (uint)json.Length || !IsDigit(json[i]))
         {
             return -1;
         }
@@ -418,7 +418,7 @@ public sealed partial class JsonEventDecoder
         }
         else
         {
-            while (i < json.Length && IsDigit(json[i]))
+            while ((uint)i < (uint)json.Length && IsDigit(json[i]))
             {
                 mantissa = (mantissa * 10) + (uint)(json[i] - '0');
                 digits++;
@@ -426,15 +426,15 @@ public sealed partial class JsonEventDecoder
             }
         }
 
-        if (i < json.Length && json[i] == (byte)'.')
+        if ((uint)i < (uint)json.Length && json[i] == (byte)'.')
         {
             i++;
-            if (i >= json.Length || !IsDigit(json[i]))
+            if ((uint)i >= (uint)json.Length || !IsDigit(json[i]))
             {
                 return -1;
             }
 
-            while (i < json.Length && IsDigit(json[i]))
+            while ((uint)i < (uint)json.Length && IsDigit(json[i]))
             {
                 mantissa = (mantissa * 10) + (uint)(json[i] - '0');
                 digits++;
@@ -443,15 +443,15 @@ public sealed partial class JsonEventDecoder
             }
         }
 
-        if (i < json.Length && json[i] is (byte)'e' or (byte)'E')
+        if ((uint)i < (uint)json.Length && json[i] is (byte)'e' or (byte)'E')
         {
             i++;
-            if (i < json.Length && json[i] is (byte)'+' or (byte)'-')
+            if ((uint)i < (uint)json.Length && json[i] is (byte)'+' or (byte)'-')
             {
                 i++;
             }
 
-            if (i >= json.Length || !IsDigit(json[i]))
+            if ((uint)i >= (uint)json.Length || !IsDigit(json[i]))
             {
                 return -1;
             }
@@ -471,7 +471,7 @@ public sealed partial class JsonEventDecoder
 
     private static int SkipDigits(ReadOnlySpan<byte> json, int i)
     {
-        while (i < json.Length && IsDigit(json[i]))
+        while ((uint)i < (uint)json.Length && IsDigit(json[i]))
         {
             i++;
         }
