@@ -83,11 +83,15 @@ public sealed class CsvRecordDecoder
             return DecodeError.WrongFieldCount;
         }
 
-        foreach (int column in _columns)
+        // Only the chosen columns must be valid UTF-8; an all-ASCII row settles that at once.
+        if (!row.IsAscii())
         {
-            if (!Utf8.IsValid(row.Field(column)))
+            foreach (int column in _columns)
             {
-                return DecodeError.InvalidUtf8;
+                if (!Utf8.IsValid(row.Field(column)))
+                {
+                    return DecodeError.InvalidUtf8;
+                }
             }
         }
 

@@ -1,3 +1,5 @@
+using System.Text;
+
 namespace StreamMI.Decoding.Csv;
 
 /// <summary>
@@ -44,4 +46,19 @@ public readonly ref struct CsvRow
 
     /// <summary>Whether field <paramref name="index"/> was enclosed in quotes.</summary>
     public bool IsQuoted(int index) => _fields[index].Quoted;
+
+    // Whether every byte from the first field to the end of the last is ASCII. The reader keeps
+    // a row's fields in order inside one stretch of its buffer, so when this holds every field
+    // is ASCII too, and one vectorised pass spares a check per field.
+    internal bool IsAscii()
+    {
+        if (_fields.IsEmpty)
+        {
+            return true;
+        }
+
+        ref readonly var last = ref _fields[^1];
+        int start = _fields[0].Start;
+        return Ascii.IsValid(_buffer[start..(last.Start + last.Length)]);
+    }
 }

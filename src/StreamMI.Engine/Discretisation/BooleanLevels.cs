@@ -22,23 +22,23 @@ public static class BooleanLevels
     /// </summary>
     public static bool TryParse(ReadOnlySpan<byte> utf8, out bool value)
     {
-        Span<byte> lower = stackalloc byte[5];
-        value = false;
-        if (utf8.Length is 0 or > 5 || Ascii.ToLower(utf8, lower, out var written) != System.Buffers.OperationStatus.Done)
+        // The length settles which one form the text can be, so each text costs at most one
+        // case-blind comparison and nothing is copied.
+        value = utf8.Length switch
         {
-            return false;
-        }
+            1 => utf8[0] is (byte)'t' or (byte)'T' or (byte)'y' or (byte)'Y' or (byte)'1',
+            3 => Ascii.EqualsIgnoreCase(utf8, "yes"u8),
+            4 => Ascii.EqualsIgnoreCase(utf8, "true"u8),
+            _ => false,
+        };
 
-        lower = lower[..written];
-        if (lower.SequenceEqual("true"u8) || lower.SequenceEqual("yes"u8) || lower.SequenceEqual("t"u8)
-            || lower.SequenceEqual("y"u8) || lower.SequenceEqual("1"u8))
+        return value || utf8.Length switch
         {
-            value = true;
-            return true;
-        }
-
-        return lower.SequenceEqual("false"u8) || lower.SequenceEqual("no"u8) || lower.SequenceEqual("f"u8)
-            || lower.SequenceEqual("n"u8) || lower.SequenceEqual("0"u8);
+            1 => utf8[0] is (byte)'f' or (byte)'F' or (byte)'n' or (byte)'N' or (byte)'0',
+            2 => Ascii.EqualsIgnoreCase(utf8, "no"u8),
+            5 => Ascii.EqualsIgnoreCase(utf8, "false"u8),
+            _ => false,
+        };
     }
 
     /// <summary>The name of a level.</summary>

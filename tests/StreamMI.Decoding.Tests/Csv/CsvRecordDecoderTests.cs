@@ -79,6 +79,26 @@ public sealed class CsvRecordDecoderTests
     }
 
     [Fact]
+    public void Decode_NonAsciiRow_ChecksOnlyTheChosenColumns()
+    {
+        // The row is not all ASCII, so each chosen column is checked on its own: valid UTF-8
+        // beyond ASCII passes, and a broken sequence between two chosen columns is ignored.
+        byte[] bytes = [.. "a,b,c\n\"o\"\"k\","u8, 0xC3, 0x28, .. ",caf\u00e9\n"u8];
+        using var reader = new CsvReader(new MemoryStream(bytes));
+        var decoder = new CsvRecordDecoder([0, 2]);
+        var middle = new CsvRecordDecoder([1]);
+        Assert.True(reader.TryReadRow(out var row));
+        var sink = new RecordingSink();
+
+        var error = decoder.Decode(row, sink);
+
+        Assert.Equal(DecodeError.None, error);
+        Assert.Equal("o\"k", sink.Single(0).Text);
+        Assert.Equal("caf\u00e9", sink.Single(1).Text);
+        Assert.Equal(DecodeError.InvalidUtf8, middle.Decode(row, new RecordingSink()));
+    }
+
+    [Fact]
     public void Decode_ColumnBeyondTheRow_IsWrongFieldCount()
     {
         var options = new CsvReaderOptions { HasHeader = false };
