@@ -149,14 +149,19 @@ def main():
             text += f"; in process: {rate(scan1['events_per_cpu_s'])} per CPU-s"
         out.append(target_row("scan JSONL: 1 M events/s on one core", text, r / 1e6))
 
+    # The issue asks for the full path at most 1.5 times "decoding alone" and names parsing the
+    # floor. Decoding can be read as parsing the bytes only or as turning them into the levels
+    # that get counted, so both ratios get a row and a verdict of their own.
     parse = best(figures, "scan.jsonl.parse")
     levels = best(figures, "scan.jsonl.decode-to-levels")
-    if parse and scan1:
-        ratio = scan1["cpu_s"] / parse["cpu_s"]
-        text = f"whole scan / parse = {ratio:.2f} (CPU time, in process)"
-        if levels:
-            text += f"; whole scan / decode into levels = {scan1['cpu_s'] / levels['cpu_s']:.2f}"
-        out.append(target_row("full path at most 1.5 × decoding alone", text, 1.5 / ratio))
+    for floor, label in ((levels, "decoding into levels"), (parse, "parsing alone")):
+        if floor and scan1:
+            ratio = scan1["cpu_s"] / floor["cpu_s"]
+            out.append(target_row(
+                f"full path at most 1.5 × {label}",
+                f"whole scan {scan1['cpu_s']:.2f} CPU-s / {label} {floor['cpu_s']:.2f} CPU-s = {ratio:.2f} "
+                "(one thread, in process)",
+                1.5 / ratio))
 
     for fmt in ("jsonl", "csv"):
         py = best(figures, f"python.batch.{fmt}")
