@@ -9,8 +9,8 @@
 # targets that docs/performance.md quotes. STREAMMI_BENCH_OUT moves the output, and
 # STREAMMI_BENCH_DATA the generated data set (about 400 MB for a million events).
 #
-# Duration on a 2-core machine: the full run took 349 s and 359 s on 2026-12-04 at a load of
-# 1 to 3 (docs/performance.md); the quick run about 7 minutes under a load of 5 to 9, most of it
+# Duration on a 2-core machine: the full run took 336 s and 419 s on 2026-12-04 at a load of
+# 1 to 2 (docs/performance.md); the quick run about 7 minutes under a load of 5 to 9, most of it
 # the Release build, the engine step (which always counts a million events) and process
 # start-ups. Each step's start time and the load are printed as it begins.
 set -euo pipefail
