@@ -74,7 +74,8 @@ public sealed class WholeStreamTally
         if (featureLevels.Length != cells.Length)
         {
             throw new ArgumentException(
-                $"Expected {cells.Length} feature levels, got {featureLevels.Length}.", nameof(featureLevels));
+                $"Expected {cells.Length} feature levels, got {featureLevels.Length}.",
+                nameof(featureLevels));
         }
 
         Events++;

@@ -37,10 +37,11 @@ namespace StreamMI.Host.Scanning;
 /// newline, so only a reader that parses from the start knows where rows begin). The warm-up is
 /// counted on the calling thread first, so the learned bin edges (and the redundancy pairs) are
 /// those of a single-threaded scan. Each worker then counts into a shard of its own, and once
-/// every worker has ended the calling thread merges the shards into the engine cell by cell. Whole-stream counts are additive, so the result is the same, and no counter is written by
-/// two threads: counting into one set of shared tables with interlocked operations, as the scan
-/// once did, made the cores fight over the cache lines of the target margin and the busiest cells.
-/// The engine's own tables have a single writer, the calling thread.
+/// every worker has ended the calling thread merges the shards into the engine cell by cell.
+/// Whole-stream counts are additive, so the result is the same, and no counter is written by two
+/// threads: counting into one set of shared tables with interlocked operations, as the scan once
+/// did, made the cores fight over the cache lines of the target margin and the busiest cells. The
+/// engine's own tables have a single writer, the calling thread.
 /// </para>
 /// <para>
 /// A parallel scan then gives the same counts for every value of every feature, and so the same
@@ -161,7 +162,8 @@ public sealed class FileScanner
         }
 
         var engine = CreateEngine(header, column => inference.Infer(IndexOf(header, column)));
-        var decoder = CsvRecordDecoder.ForColumns(header, [.. engine.Schema.Features.Select(f => f.Name), engine.Schema.Target.Name]);
+        var decoder = CsvRecordDecoder.ForColumns(
+            header, [.. engine.Schema.Features.Select(f => f.Name), engine.Schema.Target.Name]);
         var sink = new RecordSink(engine.CreateRecord());
         long rows = 0;
 
@@ -211,7 +213,8 @@ public sealed class FileScanner
     }
 
     // Counts the rest of the rows on this thread into one shard; returns the rows read.
-    private long CountCsvInShard(CsvReader reader, CsvRecordDecoder decoder, RecordSink sink, MonitorEngine engine, long before)
+    private long CountCsvInShard(
+        CsvReader reader, CsvRecordDecoder decoder, RecordSink sink, MonitorEngine engine, long before)
     {
         var shard = engine.CreateShard();
         long rows = 0;
@@ -331,7 +334,8 @@ public sealed class FileScanner
     }
 
     // Counts the rest of the lines on this thread into one shard; returns the lines read.
-    private long CountLinesInShard(JsonLinesReader lines, JsonEventDecoder decoder, RecordSink sink, MonitorEngine engine, long before)
+    private long CountLinesInShard(
+        JsonLinesReader lines, JsonEventDecoder decoder, RecordSink sink, MonitorEngine engine, long before)
     {
         var shard = engine.CreateShard();
         long rows = 0;
