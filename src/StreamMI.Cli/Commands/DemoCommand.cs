@@ -87,12 +87,24 @@ internal static class DemoCommand
         }
         catch (ConfigurationException ex)
         {
-            await stderr.WriteLineAsync($"streammi: configuration error: {ex.Message}");
+            await RunCommand.WriteConfigurationErrorAsync(stderr, ex);
             return 2;
         }
 
         await using var app = WorkerApplication.Build(options, configuration);
-        await app.StartAsync(CancellationToken.None);
+        try
+        {
+            await WorkerApplication.StartAsync(app, options);
+        }
+        catch (ConfigurationException ex)
+        {
+            await RunCommand.WriteConfigurationErrorAsync(stderr, ex);
+            return 2;
+        }
+
+        // The host turns SIGTERM (docker stop, kubectl delete, timeout) into a stop of the
+        // application; the live view and the producer stop with it, as on Ctrl+C.
+        using var stopping = app.Lifetime.ApplicationStopping.Register(cts.Cancel);
         await stdout.WriteLineAsync($"Worker endpoints on http://127.0.0.1:{port}/api/v1/snapshot and /metrics. Ctrl+C stops.");
 
         var producer = Task.Run(() => Produce(cluster.BootstrapServers, rate, seed, driftAfter, cts.Token));

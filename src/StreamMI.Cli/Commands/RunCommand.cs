@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 using StreamMI.Host.Configuration;
 using StreamMI.Host.Hosting;
 
@@ -44,25 +45,30 @@ internal static class RunCommand
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stderr)
     {
         var configuration = BuildConfiguration(args, extra: null);
-        StreamMIOptions options;
         try
         {
-            options = WorkerApplication.ReadOptions(configuration);
+            var options = WorkerApplication.ReadOptions(configuration);
+            await using var app = WorkerApplication.Build(options, configuration);
+            await WorkerApplication.StartAsync(app, options);
+            await app.WaitForShutdownAsync();
         }
         catch (ConfigurationException ex)
         {
-            await stderr.WriteLineAsync("streammi: configuration error:");
-            foreach (var line in ex.Message.Split(Environment.NewLine))
-            {
-                await stderr.WriteLineAsync("  " + line);
-            }
-
+            await WriteConfigurationErrorAsync(stderr, ex);
             return 2;
         }
 
-        await using var app = WorkerApplication.Build(options, configuration);
-        await app.RunAsync();
         return Environment.ExitCode;
+    }
+
+    /// <summary>Writes a setting that stopped start-up, each of its lines indented.</summary>
+    internal static async Task WriteConfigurationErrorAsync(TextWriter stderr, ConfigurationException error)
+    {
+        await stderr.WriteLineAsync("streammi: configuration error:");
+        foreach (var line in error.Message.Split(Environment.NewLine))
+        {
+            await stderr.WriteLineAsync("  " + line);
+        }
     }
 
     /// <summary>

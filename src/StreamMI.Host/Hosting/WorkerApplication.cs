@@ -1,4 +1,6 @@
+using System.Net.Sockets;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -152,6 +154,39 @@ public static class WorkerApplication
         app.MapPrometheusScrapingEndpoint("/metrics").WithMetadata(new HttpMethodMetadata(["GET"]));
         return app;
     }
+
+    /// <summary>
+    /// Starts a worker built by <see cref="Build"/>. When its HTTP endpoint cannot listen where
+    /// <paramref name="options"/> say (the port is taken, or the address is not this machine's),
+    /// start-up stops with a <see cref="ConfigurationException"/> that names
+    /// <c>StreamMI:HttpPort</c> and <c>StreamMI:HttpAddress</c>.
+    /// </summary>
+    public static async Task StartAsync(
+        WebApplication app,
+        StreamMIOptions options,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        ArgumentNullException.ThrowIfNull(options);
+
+        try
+        {
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsListenFailure(ex))
+        {
+            throw new ConfigurationException(
+                $"StreamMI:HttpPort {options.HttpPort} on StreamMI:HttpAddress {options.HttpAddress}: the HTTP "
+                + $"endpoint cannot listen there ({ex.Message.TrimEnd('.')}). Choose a free port (--http-port) or an "
+                + "address of this machine (--http-address).",
+                ex);
+        }
+    }
+
+    // Kestrel reports a taken port as an IOException around AddressInUseException, and an
+    // address it cannot bind as an IOException around, or as, a SocketException.
+    private static bool IsListenFailure(Exception ex) =>
+        ex is SocketException or IOException { InnerException: AddressInUseException or SocketException };
 
     private static string FormatHost(string address) =>
         address.Contains(':', StringComparison.Ordinal) && !address.StartsWith('[') ? $"[{address}]" : address;

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -51,6 +53,78 @@ public sealed class DemoTests
 
         // independent: plug-in bias (5−1)(3−1)/(2N ln 2) < 0.0004 bits at N ≥ 15,000.
         Assert.InRange(byName["independent"], 0, 0.003);
+    }
+
+    [Fact]
+    public async Task Demo_Sigterm_StopsTheDemoAsCtrlCDoes()
+    {
+        // docker stop, kubectl delete and timeout send SIGTERM. The host takes that signal for
+        // itself, so the demo must stop when the host is told to, or it runs on until SIGKILL.
+        var port = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in new[] { Path.Combine(AppContext.BaseDirectory, "streammi.dll"), "demo", "--http-port", port, "--rate", "500" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = new Process { StartInfo = start };
+        var output = new ConcurrentQueue<string>();
+        using var serving = new ManualResetEventSlim();
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                output.Enqueue(line);
+                if (line.StartsWith("Worker endpoints on", StringComparison.Ordinal))
+                {
+                    serving.Set();
+                }
+            }
+        };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is { } line)
+            {
+                output.Enqueue(line);
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            Assert.True(serving.Wait(TimeSpan.FromSeconds(60)), "the demo did not start:\n" + string.Join('\n', output));
+
+            using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+            {
+                await kill.WaitForExitAsync();
+            }
+
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await process.WaitForExitAsync(bound.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail("the demo was still running 30 s after SIGTERM:\n" + string.Join('\n', output.TakeLast(5)));
+            }
+
+            Assert.Equal(0, process.ExitCode);
+            Assert.Contains("Demo stopped.", output);
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
     }
 
     private static int FreePort()
